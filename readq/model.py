@@ -1,0 +1,142 @@
+"""Records shared by every layer: a digest `Entry`, a library `Paper`, its `Status` and `Source`.
+
+Records are frozen dataclasses: an edit returns a copy (`dataclasses.replace`), so they are safe
+to hand to worker threads and easy to compare in tests. Dates are kept as ISO strings
+(`YYYY-MM-DD`) because that is the contract's JSON shape and it sorts correctly as text.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Status(str, enum.Enum):
+    """Where a paper stands in the reading queue."""
+
+    NEW = "new"
+    TO_READ = "to-read"
+    READ = "read"
+    SKIPPED = "skipped"
+
+    @classmethod
+    def parse(cls, text: str) -> Status:
+        """Accept the contract spelling plus forgiving variants (`to_read`, `toread`, `skip`)."""
+        key = text.strip().lower().replace("_", "-")
+        aliases = {"toread": "to-read", "todo": "to-read", "skip": "skipped", "done": "read"}
+        key = aliases.get(key, key)
+        try:
+            return cls(key)
+        except ValueError:
+            choices = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown status {text!r} (choose from {choices})") from None
+
+    def __str__(self) -> str:  # so f-strings print "to-read", not "Status.TO_READ"
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One digest a paper was seen in."""
+
+    file: str
+    digest_date: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"file": self.file, "digest_date": self.digest_date}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Source:
+        return cls(file=str(data.get("file", "")), digest_date=data.get("digest_date"))
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One paper as one digest shows it: the parser's output, before dedup."""
+
+    title: str
+    abstract: str = ""
+    authors: tuple[str, ...] = ()
+    authors_count: int | None = None
+    org: str | None = None
+    published: str | None = None
+    upvotes: int | None = None
+    links: tuple[str, ...] = ()
+    arxiv_id: str | None = None
+    source: Source = field(default_factory=lambda: Source(file="<unknown>"))
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """A deduplicated paper in the library, with the user's triage state."""
+
+    id: str
+    title: str
+    abstract: str = ""
+    authors: tuple[str, ...] = ()
+    authors_count: int | None = None
+    org: str | None = None
+    published: str | None = None
+    upvotes: int | None = None
+    links: tuple[str, ...] = ()
+    arxiv_id: str | None = None
+    status: Status = Status.NEW
+    starred: bool = False
+    sources: tuple[Source, ...] = ()
+    added: str | None = None  # ISO timestamp of the first import; not part of the contract
+
+    @property
+    def date(self) -> str | None:
+        """Best date for sorting "newest first": the paper date, else the latest digest date."""
+        if self.published:
+            return self.published
+        dates = [s.digest_date for s in self.sources if s.digest_date]
+        return max(dates) if dates else None
+
+    @property
+    def year(self) -> int | None:
+        d = self.date
+        return int(d[:4]) if d else None
+
+    def as_json(self) -> dict[str, Any]:
+        """The contract's JSON shape (plus `added`)."""
+        authors_count = self.authors_count
+        if authors_count is None and self.authors:
+            authors_count = len(self.authors)
+        return {
+            "id": self.id,
+            "title": self.title,
+            "abstract": self.abstract,
+            "authors": list(self.authors),
+            "authors_count": authors_count,
+            "org": self.org,
+            "published": self.published,
+            "upvotes": self.upvotes,
+            "links": list(self.links),
+            "arxiv_id": self.arxiv_id,
+            "status": self.status.value,
+            "starred": self.starred,
+            "sources": [s.as_json() for s in self.sources],
+            "added": self.added,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Paper:
+        return cls(
+            id=data["id"],
+            title=data["title"],
+            abstract=data.get("abstract") or "",
+            authors=tuple(data.get("authors") or ()),
+            authors_count=data.get("authors_count"),
+            org=data.get("org"),
+            published=data.get("published"),
+            upvotes=data.get("upvotes"),
+            links=tuple(data.get("links") or ()),
+            arxiv_id=data.get("arxiv_id"),
+            status=Status(data.get("status") or "new"),
+            starred=bool(data.get("starred", False)),
+            sources=tuple(Source.from_json(s) for s in data.get("sources") or ()),
+            added=data.get("added"),
+        )
