@@ -1,0 +1,242 @@
+"""Citations for one paper (what `c` copies and `readq cite` prints) and BibTeX for many.
+
+BibTeX decisions:
+- Always `@misc`: digests never name a venue, and `@misc` with `eprint`/`archivePrefix` is what
+  arXiv itself exports for preprints.
+- Values keep UTF-8 (é, 中文, —): biber and modern LaTeX read it natively, bibtexparser parses it,
+  and transliterating would lose information. Only keys are folded to ASCII, since BibTeX keys must
+  be ASCII for classic `bibtex`.
+- The ten LaTeX specials are escaped with `latex_escape`. Braces become `\\textbraceleft{}` /
+  `\\textbraceright{}` rather than `\\{` because BibTeX counts escaped braces too, so one unbalanced
+  brace in a title would break the whole file. `latex_unescape` is the exact inverse.
+- Titles sit in double braces so styles keep their capitals (VBench++, LLaMB).
+- `year` comes only from the paper date, never from the digest date, so it is never invented.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from readq.links import clean_arxiv_id, best_link
+from readq.model import Paper
+
+FORMATS = ("bibtex", "markdown", "text")
+_ALIASES = {"bib": "bibtex", "md": "markdown", "txt": "text", "plain": "text"}
+
+DIGEST_NAME = "Hugging Face Daily Papers"
+
+_LATEX = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_UNLATEX = {v: k for k, v in _LATEX.items()}
+_UNLATEX_RE = re.compile("|".join(re.escape(v) for v in sorted(_UNLATEX, key=len, reverse=True)))
+_MD_SPECIAL = re.compile(r"([\\\[\]*_`<$~])")
+
+_STOPWORDS = frozenset(
+    "a an the on of for in to and with from via towards toward is are do does can how what why when"
+    " we your our".split()
+)
+
+
+def latex_escape(text: str) -> str:
+    """Escape LaTeX specials and fold whitespace runs (a .bib value is one logical line)."""
+    return "".join(_LATEX.get(ch, ch) for ch in " ".join(text.split()))
+
+
+def latex_unescape(text: str) -> str:
+    """Exact inverse of `latex_escape` (up to whitespace folding); used to check round trips."""
+    return _UNLATEX_RE.sub(lambda m: _UNLATEX[m.group(0)], text)
+
+
+def markdown_escape(text: str) -> str:
+    """Backslash-escape what would end a link text or start emphasis, code or math in Markdown."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def normalize_format(fmt: str) -> str:
+    """Accept `bibtex|markdown|text` plus `bib`, `md`, `txt`; otherwise say what is allowed."""
+    key = fmt.strip().lower()
+    key = _ALIASES.get(key, key)
+    if key not in FORMATS:
+        raise ValueError(f"unknown citation format {fmt!r} (choose from {', '.join(FORMATS)})")
+    return key
+
+
+# ---------------------------------------------------------------- keys
+
+
+def _ascii_word(token: str) -> str:
+    """Lowercase ASCII letters and digits of `token`, accents folded (é -> e, ü -> u)."""
+    folded = unicodedata.normalize("NFKD", token).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]", "", folded.lower())
+
+
+def _title_word(title: str) -> str:
+    """First significant title word: not a stopword, not a bare number."""
+    words = [_ascii_word(token) for token in title.split()]
+    words = [w for w in words if re.search("[a-z]", w)]
+    for word in words:
+        if word not in _STOPWORDS:
+            return word[:24]
+    return words[0][:24] if words else ""
+
+
+def _surname(name: str) -> str:
+    """`Huang, Ziqi` and `Ziqi Huang` both give `huang`."""
+    name = name.strip()
+    part = name.split(",", 1)[0] if "," in name else (name.split() or [""])[-1]
+    return _ascii_word(part)
+
+
+def year_of(paper: Paper) -> str | None:
+    """Year of the paper date; the digest date is not the paper's year, so it is not used."""
+    published = paper.published or ""
+    return published[:4] if re.match(r"\d{4}", published) else None
+
+
+def _suffix(n: int) -> str:
+    """0 -> a, 25 -> z, 26 -> aa: enough letters for any number of collisions."""
+    letters = ""
+    n += 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(ord("a") + rem) + letters
+    return letters
+
+
+def bibtex_key(paper: Paper, taken: set[str] | None = None) -> str:
+    """A readable key (`huang2024vbench`, or `videollamb2024` without authors).
+
+    With `taken`, the key is made unique against it by appending a, b, c… and recorded in `taken`,
+    so calling this in paper order gives deterministic, collision-free keys.
+    """
+    year = year_of(paper) or ""
+    word = _title_word(paper.title)
+    surname = _surname(paper.authors[0]) if paper.authors else ""
+    base = f"{surname}{year}{word}" if surname else f"{word}{year}"
+    if not word and not surname:
+        base = f"paper{year}"
+    if taken is None:
+        return base
+    key, n = base, 0
+    while key in taken:
+        key = base + _suffix(n)
+        n += 1
+    taken.add(key)
+    return key
+
+
+# ---------------------------------------------------------------- formats
+
+
+def _bib_name(name: str) -> str:
+    name = latex_escape(name)
+    # " and " inside one name (an institution) would split it: protect it with braces.
+    return f"{{{name}}}" if " and " in name.lower() else name
+
+
+def digest_note(paper: Paper) -> str | None:
+    """Where the paper was first seen: the best provenance when no arXiv ID is known."""
+    if not paper.sources:
+        return None
+    source = paper.sources[0]
+    note = f"Seen in {DIGEST_NAME} digest {source.file}"
+    return f"{note}, {source.digest_date}" if source.digest_date else note
+
+
+def status_keywords(paper: Paper) -> list[str]:
+    """`readq:to-read`, `readq:starred`: triage state as tags reference managers import."""
+    return [f"readq:{paper.status.value}"] + (["readq:starred"] if paper.starred else [])
+
+
+def bibtex_entry(paper: Paper, key: str | None = None, *, full: bool = False) -> str:
+    """One `@misc` entry; `full` adds keywords (status, star) and the abstract for exports."""
+    fields: list[tuple[str, str]] = [("title", f"{{{latex_escape(paper.title)}}}")]
+    if paper.authors:
+        fields.append(("author", " and ".join(_bib_name(a) for a in paper.authors)))
+    year = year_of(paper)
+    if year:
+        fields.append(("year", year))
+    arxiv_id = clean_arxiv_id(paper.arxiv_id)
+    if arxiv_id:
+        fields += [("eprint", latex_escape(arxiv_id)), ("archivePrefix", "arXiv")]
+    # url is verbatim in biblatex/hyperref: no LaTeX escaping, but no raw braces or backslashes.
+    url = best_link(paper).replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
+    fields.append(("url", url))
+    note = digest_note(paper)
+    if note and not arxiv_id:
+        fields.append(("note", latex_escape(note)))
+    if full:
+        fields.append(("keywords", ", ".join(status_keywords(paper))))
+        if paper.abstract.strip():
+            fields.append(("abstract", latex_escape(paper.abstract)))
+    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields)
+    return f"@misc{{{key or bibtex_key(paper)},\n{body}}}"
+
+
+def bibtex_entries(papers: Iterable[Paper], *, full: bool = True) -> str:
+    """All papers as one .bib text, keys unique across the list (suffixes in list order)."""
+    taken: set[str] = set()
+    entries = [bibtex_entry(p, bibtex_key(p, taken), full=full) for p in papers]
+    return "\n\n".join(entries) + "\n" if entries else ""
+
+
+def author_phrase(paper: Paper) -> str | None:
+    """`Huang`, `Huang and Zhang`, `A, B, and C`, `Huang et al.`, else `8 authors`."""
+    names = [" ".join(a.split()) for a in paper.authors if a.strip()]
+    if len(names) == 1:
+        return names[0]
+    if len(names) == 2:
+        return f"{names[0]} and {names[1]}"
+    if len(names) == 3:
+        return f"{names[0]}, {names[1]}, and {names[2]}"
+    if names:
+        return f"{names[0]} et al."
+    count = paper.authors_count
+    if count:
+        return "1 author" if count == 1 else f"{count} authors"
+    return None
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def text_citation(paper: Paper) -> str:
+    """`Authors (Year). Title. arXiv:ID. URL`, leaving out what is unknown."""
+    authors, year = author_phrase(paper), year_of(paper)
+    parts: list[str] = []
+    if authors:
+        parts.append(_sentence(f"{authors} ({year})" if year else authors))
+        parts.append(_sentence(paper.title))
+    else:
+        parts.append(_sentence(paper.title))
+        if year:
+            parts.append(f"({year}).")
+    arxiv_id = clean_arxiv_id(paper.arxiv_id)
+    if arxiv_id:
+        parts.append(f"arXiv:{arxiv_id}.")
+    parts.append(best_link(paper))
+    return " ".join(parts)
+
+
+def cite(paper: Paper, fmt: str = "bibtex") -> str:
+    """The citation `c` copies: bibtex (no trailing newline), markdown `[Title](url)`, or text."""
+    fmt = normalize_format(fmt)
+    if fmt == "bibtex":
+        return bibtex_entry(paper)
+    if fmt == "markdown":
+        return f"[{markdown_escape(paper.title)}]({best_link(paper)})"
+    return text_citation(paper)

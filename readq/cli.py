@@ -1,0 +1,373 @@
+"""The command line: a thin click shell over the core (see docs/CLI.md and CONTRACT.md).
+
+Data goes to stdout, messages and warnings to stderr. Every expected failure is one line on
+stderr and a documented exit code, never a traceback:
+0 ok · 1 nothing could be imported / nothing matched · 2 usage error · 3 library problem ·
+4 unknown or ambiguous paper ID · 5 output file exists (use --force).
+Heavy modules (Textual, the search index, exporters) are imported only by the commands using them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+if TYPE_CHECKING:
+    from readq.library import Library
+    from readq.model import Paper
+
+EXIT_NOTHING = 1
+EXIT_USAGE = 2
+EXIT_LIBRARY = 3
+EXIT_ID = 4
+EXIT_EXISTS = 5
+
+STATUS_CHOICES = ("new", "to-read", "read", "skipped")
+
+
+def default_library_path() -> Path:
+    """`READQ_LIBRARY`, else the platform's user data dir for readq."""
+    env = os.environ.get("READQ_LIBRARY")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("readq", appauthor=False))
+
+
+def fail(message: str, code: int) -> NoReturn:
+    click.echo(f"readq: {message}", err=True)
+    sys.exit(code)
+
+
+class Ctx:
+    """What every command needs: where the library is, opened on demand."""
+
+    def __init__(self, library_path: Path) -> None:
+        self.library_path = library_path
+        self._library: Library | None = None
+
+    def library(self) -> Library:
+        if self._library is None:
+            from readq.library import Library
+
+            self._library = Library(self.library_path)
+        return self._library
+
+
+pass_ctx = click.make_pass_decorator(Ctx)
+
+
+def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn core exceptions into one-line messages with stable exit codes."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from readq.fsutil import FileExistsNoForce
+        from readq.library import AmbiguousId, LibraryError, UnknownId
+
+        try:
+            return func(*args, **kwargs)
+        except (UnknownId, AmbiguousId) as exc:
+            fail(str(exc), EXIT_ID)
+        except LibraryError as exc:
+            fail(str(exc), EXIT_LIBRARY)
+        except FileExistsNoForce as exc:
+            fail(str(exc), EXIT_EXISTS)
+        except PermissionError as exc:
+            fail(f"{exc.filename or ''}: permission denied", EXIT_LIBRARY)
+        except BrokenPipeError:
+            # `readq list | head`: the reader went away; that is not an error.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(0)
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+
+    return wrapper
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--library",
+    "library_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Library directory (default: $READQ_LIBRARY or the user data dir).",
+)
+@click.version_option(package_name="readq")
+@click.pass_context
+def cli(ctx: click.Context, library_path: Path | None) -> None:
+    """readq: turn daily research-paper digests into a reading queue.
+
+    Run without a command to open the triage app.
+    """
+    ctx.obj = Ctx(library_path or default_library_path())
+    if ctx.invoked_subcommand is None:
+        _open_tui(ctx.obj)
+
+
+@guarded
+def _open_tui(obj: Ctx) -> None:
+    if not sys.stdout.isatty() or not sys.stdin.isatty():
+        fail("the triage app needs a terminal; see `readq --help` for the shell commands", EXIT_USAGE)
+    from readq.tui.app import run
+
+    run(obj.library_path)
+
+
+# ---------------------------------------------------------------------------- import
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("-q", "--quiet", is_flag=True, help="Only print warnings and errors.")
+@pass_ctx
+@guarded
+def import_cmd(obj: Ctx, paths: Sequence[str], as_json: bool, quiet: bool) -> None:
+    """Ingest digest files, folders (recursively) or - for stdin."""
+    from readq.ingest import import_paths
+
+    report = import_paths(obj.library(), paths, progress=not quiet and not as_json)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for error in report.errors:
+        click.echo(f"readq: {error}", err=True)
+    if as_json:
+        import orjson
+
+        click.echo(orjson.dumps(report.as_json(), option=orjson.OPT_INDENT_2).decode())
+    elif not quiet:
+        click.echo(report.summary())
+    if report.entries == 0:
+        sys.exit(EXIT_NOTHING)
+
+
+# ---------------------------------------------------------------------------- list / show
+def _select(
+    lib: Library, status: str | None, starred: bool, query: str | None, limit: int | None
+) -> list[Paper]:
+    papers = lib.papers()
+    if status:
+        papers = [p for p in papers if p.status.value == status]
+    if starred:
+        papers = [p for p in papers if p.starred]
+    if query:
+        from readq.search import SearchIndex
+
+        index = SearchIndex(papers)
+        result = index.search(query)
+        papers = [index.papers[i] for i in result.order]
+    if limit is not None:
+        papers = papers[: max(limit, 0)]
+    return papers
+
+
+def _dump_json(papers: Sequence[Paper]) -> None:
+    import orjson
+
+    data = orjson.dumps([p.as_json() for p in papers], option=orjson.OPT_INDENT_2)
+    sys.stdout.buffer.write(data + b"\n")
+    sys.stdout.flush()
+
+
+def _status_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--status", type=click.Choice(STATUS_CHOICES), default=None, help="Only papers with this status."
+    )(func)
+
+
+@cli.command("list")
+@_status_option
+@click.option("--starred", is_flag=True, help="Only starred papers.")
+@click.option("--query", "-q", default=None, help="Fuzzy filter, same syntax as the app's / filter.")
+@click.option("--limit", "-n", type=int, default=None, help="At most N papers.")
+@click.option("--json", "as_json", is_flag=True, help="JSON array in the contract's shape.")
+@pass_ctx
+@guarded
+def list_cmd(
+    obj: Ctx, status: str | None, starred: bool, query: str | None, limit: int | None, as_json: bool
+) -> None:
+    """List papers, newest first (or best match first with --query)."""
+    papers = _select(obj.library(), status, starred, query, limit)
+    if as_json:
+        _dump_json(papers)
+        return
+    out = []
+    for p in papers:
+        star = "★" if p.starred else " "
+        out.append(f"{p.id}  {p.status.value:<8} {star} {p.date or '          '}  {p.title}")
+    if out:
+        click.echo("\n".join(out))
+    elif sys.stderr.isatty():
+        click.echo("no papers match", err=True)
+
+
+@cli.command("show")
+@click.argument("paper_id")
+@click.option("--json", "as_json", is_flag=True, help="JSON (an array with one paper).")
+@pass_ctx
+@guarded
+def show_cmd(obj: Ctx, paper_id: str, as_json: bool) -> None:
+    """Show one paper in full."""
+    paper = obj.library().get(paper_id)
+    if as_json:
+        _dump_json([paper])
+        return
+    from readq.links import best_link
+
+    lines = [paper.title, ""]
+    meta = [
+        ("ID", paper.id),
+        ("Status", paper.status.value + ("  ★ starred" if paper.starred else "")),
+        ("Published", paper.published),
+        ("Authors", ", ".join(paper.authors) if paper.authors else (
+            f"{paper.authors_count} authors" if paper.authors_count else None)),
+        ("Organization", paper.org),
+        ("Upvotes", str(paper.upvotes) if paper.upvotes is not None else None),
+        ("arXiv", paper.arxiv_id),
+        ("Link", best_link(paper)),
+    ]
+    lines += [f"{k + ':':<13} {v}" for k, v in meta if v]
+    for link in paper.links:
+        lines.append(f"{'Mentions:':<13} {link}")
+    for src in paper.sources:
+        lines.append(f"{'Seen in:':<13} {src.file}" + (f" ({src.digest_date})" if src.digest_date else ""))
+    lines += ["", paper.abstract or "(no abstract)"]
+    click.echo("\n".join(lines))
+
+
+# ---------------------------------------------------------------------------- state changes
+def _resolve_all(lib: Library, ids: Sequence[str]) -> list[str]:
+    """Resolve every ID first, so one bad ID changes nothing."""
+    lib.load_index()
+    return [lib.resolve(i) for i in ids]
+
+
+@cli.command("mark")
+@click.argument("status", type=click.Choice(STATUS_CHOICES, case_sensitive=False))
+@click.argument("ids", nargs=-1, required=True)
+@pass_ctx
+@guarded
+def mark_cmd(obj: Ctx, status: str, ids: Sequence[str]) -> None:
+    """Set the status of papers (durable on disk before it returns)."""
+    lib = obj.library()
+    resolved = _resolve_all(lib, ids)
+    changes = lib.set_status(resolved, status)
+    already = len(set(resolved)) - len(changes)
+    msg = f"marked {len(changes)} paper(s) {status}"
+    if already:
+        msg += f" ({already} already {status})"
+    click.echo(msg, err=True)
+
+
+def _star(obj: Ctx, ids: Sequence[str], starred: bool) -> None:
+    lib = obj.library()
+    resolved = _resolve_all(lib, ids)
+    changes = lib.set_starred(resolved, starred)
+    word = "starred" if starred else "unstarred"
+    click.echo(f"{word} {len(changes)} paper(s)", err=True)
+
+
+@cli.command("star")
+@click.argument("ids", nargs=-1, required=True)
+@pass_ctx
+@guarded
+def star_cmd(obj: Ctx, ids: Sequence[str]) -> None:
+    """Star papers."""
+    _star(obj, ids, True)
+
+
+@cli.command("unstar")
+@click.argument("ids", nargs=-1, required=True)
+@pass_ctx
+@guarded
+def unstar_cmd(obj: Ctx, ids: Sequence[str]) -> None:
+    """Remove the star from papers."""
+    _star(obj, ids, False)
+
+
+# ---------------------------------------------------------------------------- cite / link / export
+@cli.command("cite")
+@click.argument("paper_id")
+@click.option(
+    "--format", "fmt", type=click.Choice(["bibtex", "markdown", "text"]), default="bibtex", show_default=True
+)
+@pass_ctx
+@guarded
+def cite_cmd(obj: Ctx, paper_id: str, fmt: str) -> None:
+    """Print the citation the app would copy."""
+    from readq.cite import cite
+
+    click.echo(cite(obj.library().get(paper_id), fmt))
+
+
+@cli.command("link")
+@click.argument("paper_id")
+@pass_ctx
+@guarded
+def link_cmd(obj: Ctx, paper_id: str) -> None:
+    """Print the link the app would copy."""
+    from readq.links import best_link
+
+    click.echo(best_link(obj.library().get(paper_id)))
+
+
+@cli.command("export")
+@_status_option
+@click.option("--starred", is_flag=True, help="Only starred papers.")
+@click.option("--query", "-q", default=None, help="Fuzzy filter, same syntax as the app's / filter.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "md", "markdown", "bibtex", "bib", "csv", "ris", "csljson", "csl-json"]),
+    required=True,
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@pass_ctx
+@guarded
+def export_cmd(
+    obj: Ctx, status: str | None, starred: bool, query: str | None, fmt: str, output: Path | None, force: bool
+) -> None:
+    """Write a reading list (stdout by default)."""
+    from readq import export
+
+    papers = _select(obj.library(), status, starred, query, None)
+    if output is None or str(output) == "-":
+        text = export.render(papers, fmt)
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.flush()
+        return
+    count = export.write(papers, fmt, output, force=force)
+    click.echo(f"wrote {count} paper(s) to {output}", err=True)
+
+
+# ---------------------------------------------------------------------------- doctor
+@cli.command("doctor")
+@click.option("--repair", is_flag=True, help="Restore the last good copy if the library is damaged.")
+@click.option("--compact", is_flag=True, help="Fold the change journal into the catalogue.")
+@pass_ctx
+@guarded
+def doctor_cmd(obj: Ctx, repair: bool, compact: bool) -> None:
+    """Check the library, and optionally repair or compact it."""
+    from readq.doctor import check
+
+    ok = check(obj.library_path, repair=repair, compact=compact, echo=lambda m: click.echo(m))
+    if not ok:
+        sys.exit(EXIT_LIBRARY)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console-script entry point."""
+    cli.main(args=list(argv) if argv is not None else None, prog_name="readq")
+
+
+def today() -> _dt.date:
+    return _dt.date.today()

@@ -1,0 +1,79 @@
+"""`readq doctor`: check a library's files, restore the last good catalogue, compact the journal.
+
+Damage is never "repaired" by writing an empty library: the damaged file is kept aside under a
+new name and the previous good copy (`papers.json.bak`, kept by every catalogue write) is restored.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from readq.fsutil import atomic_write, clean_temp_files
+from readq.library import INDEX_FILE, JOURNAL_FILE, PAPERS_FILE, Library
+from readq.storage import LibraryCorrupt, LibraryError, read_json_file
+
+
+def _check_catalog(path: Path) -> str | None:
+    """None when `path` is a readable catalogue, else the reason it is not."""
+    try:
+        data = read_json_file(path)
+    except LibraryCorrupt as exc:
+        return exc.reason
+    if data is None:
+        return "missing"
+    if not isinstance(data, dict) or not isinstance(data.get("papers", {}), dict):
+        return "not a readq library"
+    return None
+
+
+def check(library_path: Path, *, repair: bool, compact: bool, echo: Callable[[str], None]) -> bool:
+    """Print a report; return True when the library is (now) healthy."""
+    papers = library_path / PAPERS_FILE
+    backup = library_path / (PAPERS_FILE + ".bak")
+    echo(f"library: {library_path}")
+    if not library_path.exists():
+        echo("no library here yet (it is created by the first `readq import`)")
+        return True
+    removed = clean_temp_files(library_path)
+    if removed:
+        echo(f"removed {len(removed)} temporary file(s) left by an interrupted write")
+    problem = _check_catalog(papers) if papers.exists() else None
+    if problem:
+        echo(f"DAMAGED {papers}: {problem}")
+        bak_problem = _check_catalog(backup) if backup.exists() else "missing"
+        if bak_problem:
+            echo(f"no good backup to restore ({backup.name}: {bak_problem})")
+            return False
+        if not repair:
+            echo(f"a good backup exists ({backup.name}); run `readq doctor --repair` to restore it")
+            return False
+        stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        aside = papers.with_name(f"{PAPERS_FILE}.damaged-{stamp}")
+        os.replace(papers, aside)
+        atomic_write(papers, backup.read_bytes())
+        (library_path / INDEX_FILE).unlink(missing_ok=True)
+        echo(f"restored {papers.name} from {backup.name}; the damaged file is kept as {aside.name}")
+        echo("changes made after that backup was written and already folded into the damaged file are lost")
+    try:
+        lib = Library(library_path).load()
+    except LibraryError as exc:
+        echo(f"DAMAGED: {exc}")
+        return False
+    for warning in lib.warnings:
+        echo(f"note: {warning}")
+    counts = lib.counts()
+    journal = library_path / JOURNAL_FILE
+    ops = sum(1 for _ in journal.open("rb")) if journal.exists() else 0
+    echo(
+        f"ok: {counts['all']} papers ({counts['new']} new, {counts['to-read']} to read, "
+        f"{counts['read']} read, {counts['skipped']} skipped, {counts['starred']} starred); "
+        f"{ops} journal transaction(s) since the last compaction"
+    )
+    if compact or repair:
+        lib.compact()
+        echo("compacted: journal folded into the catalogue (previous catalogue kept as papers.json.bak)")
+    return True
+

@@ -1,0 +1,127 @@
+"""Durable file primitives: atomic replace, fsynced append, and an inter-process lock.
+
+Every write readq makes goes through here so the crash-safety argument lives in one place:
+data is written to a temporary file in the same directory, flushed and fsynced, renamed over the
+target (atomic on POSIX), and the directory is fsynced so the rename itself survives power loss.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+try:  # POSIX advisory locks; Windows falls back to a no-op lock (single-process use).
+    import fcntl
+except ImportError:  # pragma: no cover - not on Linux/macOS
+    fcntl = None  # type: ignore[assignment]
+
+TMP_PREFIX = ".readq-tmp-"
+
+
+class FileExistsNoForce(FileExistsError):
+    """Raised when a write would clobber an existing file and overwriting was not allowed."""
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename or file creation in `directory` durable."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # pragma: no cover - e.g. Windows cannot open directories
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - some filesystems refuse fsync on dirs
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path | str, data: bytes, *, overwrite: bool = True, durable: bool = True) -> None:
+    """Replace `path` with `data` so readers see either the old or the new file, never a mix.
+
+    With `overwrite=False` an existing file is left alone and `FileExistsNoForce` is raised; the
+    check and the rename are made atomic by `os.link` (which fails if the target exists).
+    """
+    path = Path(path)
+    directory = path.parent
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, dir=directory)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            if durable:
+                os.fsync(handle.fileno())
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                raise FileExistsNoForce(f"{path} already exists (use --force to overwrite)") from None
+            except OSError as exc:  # filesystems without hard links
+                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV):
+                    raise
+                if path.exists():
+                    raise FileExistsNoForce(f"{path} already exists (use --force to overwrite)") from None
+                os.replace(tmp, path)
+        if durable:
+            fsync_dir(directory)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def append_durable(path: Path, data: bytes) -> int:
+    """Append `data` to `path` and fsync it; returns the file size afterwards.
+
+    One `write` call on an O_APPEND descriptor: a concurrent appender can never interleave with it,
+    and a crash leaves at most a torn last line, which readers detect and ignore.
+    """
+    created = not path.exists()
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+        size = os.fstat(fd).st_size
+    finally:
+        os.close(fd)
+    if created:
+        fsync_dir(path.parent)
+    return size
+
+
+def clean_temp_files(directory: Path) -> list[Path]:
+    """Remove temporaries left by a crash mid-write; returns what was removed."""
+    removed: list[Path] = []
+    if not directory.is_dir():
+        return removed
+    for leftover in directory.glob(TMP_PREFIX + "*"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+            removed.append(leftover)
+    return removed
+
+
+@contextlib.contextmanager
+def locked(lock_path: Path, *, shared: bool = False) -> Iterator[None]:
+    """Hold an advisory lock on `lock_path` (exclusive by default) for the `with` block."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        yield
+    finally:
+        if fcntl is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)

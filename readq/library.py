@@ -1,0 +1,501 @@
+"""The persistence seam: one `Library` object that the CLI and the TUI both speak to.
+
+It speaks the domain (`ingest`, `set_status`, `set_starred`, `revert`, `papers`, `get`) and hides
+TinyDB and the journal (see `readq.storage` for the on-disk design and why). Every write takes an
+exclusive inter-process lock, first catches up with what other processes wrote, then writes
+durably; so the TUI and a `readq mark` in another terminal never lose each other's changes.
+
+Loading is lazy and two-speed: commands that only change state (`mark`, `star`) read the small
+`index.json` (ids and state) plus the journal; commands that need titles or abstracts read the
+TinyDB catalogue.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb import TinyDB
+
+from readq.dedup import make_id, merge, paper_from_entry, title_key
+from readq.fsutil import atomic_write, clean_temp_files, locked
+from readq.model import Entry, Paper, Status
+from readq.storage import (
+    SCHEMA_VERSION,
+    AtomicJSONStorage,
+    Journal,
+    JournalRecord,
+    LibraryCorrupt,
+    LibraryError,
+    _stat_key,
+    read_json_file,
+)
+
+__all__ = [
+    "AmbiguousId",
+    "Change",
+    "IngestReport",
+    "Library",
+    "LibraryCorrupt",
+    "LibraryError",
+    "UnknownId",
+]
+
+PAPERS_FILE = "papers.json"
+INDEX_FILE = "index.json"
+JOURNAL_FILE = "journal.jsonl"
+LOCK_FILE = ".lock"
+COMPACT_AFTER_OPS = 50_000
+
+
+class UnknownId(LibraryError):
+    """No paper has this ID (or ID prefix)."""
+
+
+class AmbiguousId(LibraryError):
+    """An ID prefix matches more than one paper."""
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One field of one paper changed; `revert` applies `old` again (undo)."""
+
+    id: str
+    field: str  # "status" or "starred"
+    old: Any
+    new: Any
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What an import did, for the summary line and for tests."""
+
+    entries: int = 0
+    new: int = 0
+    merged: int = 0  # existing papers that gained a sighting or metadata
+    duplicates: int = 0  # entries that were a paper already in the library or earlier in the run
+    unchanged: int = 0  # entries that added nothing (already imported)
+    new_ids: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.new or self.merged)
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _sort_key(paper: Paper) -> tuple[str, str, str]:
+    return (paper.date or "", paper.added or "", paper.title.casefold())
+
+
+class Library:
+    """A reading-queue library stored in one directory."""
+
+    def __init__(self, path: Path | str, *, durable: bool = True) -> None:
+        self.path = Path(path).expanduser()
+        self.durable = durable
+        self.papers_path = self.path / PAPERS_FILE
+        self.index_path = self.path / INDEX_FILE
+        self.lock_path = self.path / LOCK_FILE
+        self._journal = Journal(self.path / JOURNAL_FILE, durable=durable)
+        self._db: TinyDB | None = None
+        self._storage: AtomicJSONStorage | None = None
+        # State known to this process. `_papers` is filled only by a full load.
+        self._papers: dict[str, Paper] | None = None
+        self._state: dict[str, tuple[Status, bool]] = {}
+        self._keys: dict[str, str] = {}
+        self._arxiv: dict[str, str] = {}
+        self._sorted_ids: list[str] | None = None
+        self._loaded_stat: tuple[int, int, int] | None = None
+        self._catalog_seq = 0
+        self._loaded = False
+        self.version = 0  # bumped on every change this object sees (own or others')
+        self.reloaded = False  # set by a full reload; see drain_external()
+        self._external: set[str] = set()
+        self.warnings: list[str] = []
+
+    # ------------------------------------------------------------------ loading
+    def exists(self) -> bool:
+        return self.papers_path.exists()
+
+    def _tinydb(self) -> TinyDB:
+        if self._db is None:
+            self._db = TinyDB(self.papers_path, storage=AtomicJSONStorage, durable=self.durable)
+            self._storage = self._db.storage  # type: ignore[assignment]
+        return self._db
+
+    def load(self) -> Library:
+        """Read the whole catalogue (titles, abstracts) and replay the journal."""
+        if self._papers is not None and self._loaded_stat == _stat_key(self.papers_path):
+            self.refresh()
+            return self
+        removed = clean_temp_files(self.path)
+        if removed:
+            self.warnings.append(f"removed {len(removed)} temporary file(s) left by an interrupted write")
+        self._journal.reset()
+        stat = _stat_key(self.papers_path)
+        papers: dict[str, Paper] = {}
+        meta: dict[str, Any] = {}
+        if stat is not None:
+            db = self._tinydb()
+            assert self._storage is not None
+            self._storage.invalidate()
+            raw = self._storage.read()
+            self._check_schema(raw)
+            for doc in db.table("papers").all():
+                try:
+                    paper = Paper.from_json(doc)
+                except (KeyError, ValueError, TypeError) as exc:
+                    raise LibraryCorrupt(self.papers_path, f"bad paper record: {exc}") from None
+                papers[paper.id] = paper
+            metas = db.table("meta").all()
+            meta = dict(metas[0]) if metas else {}
+        self._papers = papers
+        self._state = {pid: (p.status, p.starred) for pid, p in papers.items()}
+        self._keys = {title_key(p.title): pid for pid, p in papers.items()}
+        self._arxiv = {p.arxiv_id: pid for pid, p in papers.items() if p.arxiv_id}
+        self._catalog_seq = int(meta.get("journal_seq", 0))
+        self._loaded_stat = stat
+        self._sorted_ids = None
+        self._loaded = True
+        self._replay(self._journal.read_new())
+        self.version += 1
+        self.reloaded = True
+        return self
+
+    def drain_external(self) -> set[str] | None:
+        """Ids whose state another process changed since the last call; None after a full reload.
+
+        Writes catch up with other processes before appending, so a caller that shows state (the
+        TUI) asks here after `refresh()` or a write to learn what else changed.
+        """
+        if self.reloaded:
+            self.reloaded = False
+            self._external.clear()
+            return None
+        changed, self._external = self._external, set()
+        return changed
+
+    def _check_schema(self, raw: dict[str, Any] | None) -> None:
+        if raw is None:
+            return
+        metas = raw.get("meta") or {}
+        for doc in metas.values():
+            schema = doc.get("schema", SCHEMA_VERSION)
+            if isinstance(schema, int) and schema > SCHEMA_VERSION:
+                raise LibraryError(
+                    f"{self.papers_path}: written by a newer readq (schema {schema}, "
+                    f"this one reads {SCHEMA_VERSION}); upgrade readq"
+                )
+
+    def load_index(self) -> Library:
+        """Read only ids and state (for mark/star): index.json plus the journal."""
+        if self._loaded:
+            self.refresh()
+            return self
+        index = read_json_file(self.index_path)
+        catalog = _stat_key(self.papers_path)
+        if catalog is None:
+            self._loaded = True
+            self._replay(self._journal.read_new())
+            return self
+        meta_gen = self._catalog_generation()
+        if not isinstance(index, dict) or index.get("generation") != meta_gen or meta_gen is None:
+            return self.load()  # index missing or stale after a crash: the catalogue is the truth
+        try:
+            ids = index["ids"]
+            self._state = {
+                pid: (Status(st), bool(star))
+                for pid, st, star in zip(ids, index["status"], index["starred"], strict=True)
+            }
+            self._keys = dict(zip(index["keys"], ids, strict=True))
+            self._arxiv = {ax: pid for ax, pid in zip(index["arxiv"], ids, strict=True) if ax}
+            self._catalog_seq = int(index.get("journal_seq", 0))
+        except (KeyError, TypeError, ValueError):
+            return self.load()
+        self._loaded_stat = catalog
+        self._loaded = True
+        self._journal.reset()
+        self._replay(self._journal.read_new())
+        return self
+
+    def _catalog_generation(self) -> str | None:
+        """The generation stamp of papers.json, read cheaply from its head when possible."""
+        # The meta table is written first (see _write_catalog) so it sits in the file's head.
+        try:
+            with open(self.papers_path, "rb") as handle:
+                head = handle.read(4096)
+        except OSError:
+            return None
+        marker = b'"generation":"'
+        start = head.find(marker)
+        if start < 0:
+            return None
+        start += len(marker)
+        end = head.find(b'"', start)
+        return head[start:end].decode("ascii", "replace") if end > 0 else None
+
+    def _ensure(self, full: bool = False) -> None:
+        if full and self._papers is None:
+            self.load()
+        elif not self._loaded:
+            self.load_index()
+
+    def _replay(self, records: Sequence[JournalRecord]) -> set[str]:
+        changed: set[str] = set()
+        for record in records:
+            if record.seq <= self._catalog_seq:
+                continue
+            for pid, fld, value in record.ops:
+                if pid not in self._state:
+                    continue  # a change to a paper this catalogue does not hold (never expected)
+                if self._apply(pid, fld, value):
+                    changed.add(pid)
+        if self._journal.bad_lines:
+            self.warnings.append(f"{self._journal.path}: skipped {self._journal.bad_lines} unreadable line(s)")
+            self._journal.bad_lines = 0
+        if changed:
+            self.version += 1
+            self._external |= changed
+        return changed
+
+    def _apply(self, pid: str, fld: str, value: Any) -> bool:
+        status, starred = self._state[pid]
+        if fld == "status":
+            new = (Status(value), starred)
+        elif fld == "starred":
+            new = (status, bool(value))
+        else:
+            return False
+        if new == (status, starred):
+            return False
+        self._state[pid] = new
+        if self._papers is not None and pid in self._papers:
+            self._papers[pid] = replace(self._papers[pid], status=new[0], starred=new[1])
+        return True
+
+    # ------------------------------------------------------------------ reading
+    def refresh(self) -> set[str] | None:
+        """Pick up changes other processes made. Returns changed ids, or None after a full reload."""
+        if not self._loaded:
+            self._ensure()
+            return None
+        if _stat_key(self.papers_path) != self._loaded_stat or self._journal.replaced():
+            if self._papers is not None:
+                self._papers = None
+                self.load()
+            else:
+                self._loaded = False
+                self.load_index()
+            return None
+        if not self._journal.changed_since_read():
+            return set()
+        return self._replay(self._journal.read_new())
+
+    def __len__(self) -> int:
+        self._ensure()
+        return len(self._state)
+
+    def ids(self) -> list[str]:
+        self._ensure()
+        return list(self._state)
+
+    def papers(self) -> list[Paper]:
+        """All papers, newest first (paper date, else digest date; then most recently added)."""
+        self._ensure(full=True)
+        assert self._papers is not None
+        if self._sorted_ids is None or len(self._sorted_ids) != len(self._papers):
+            ordered = sorted(self._papers.values(), key=_sort_key, reverse=True)
+            self._sorted_ids = [p.id for p in ordered]
+        return [self._papers[pid] for pid in self._sorted_ids]
+
+    def resolve(self, prefix: str) -> str:
+        """Map an ID or unique ID prefix to the full ID."""
+        self._ensure()
+        key = prefix.strip().lower()
+        if not key:
+            raise UnknownId("empty paper ID")
+        if key in self._state:
+            return key
+        matches = [pid for pid in self._state if pid.startswith(key)]
+        if not matches:
+            raise UnknownId(f"no paper with ID {prefix!r}")
+        if len(matches) > 1:
+            shown = ", ".join(sorted(matches)[:5])
+            raise AmbiguousId(f"ID prefix {prefix!r} matches {len(matches)} papers ({shown}…); type more of it")
+        return matches[0]
+
+    def get(self, paper_id: str) -> Paper:
+        self._ensure(full=True)
+        assert self._papers is not None
+        return self._papers[self.resolve(paper_id)]
+
+    def state(self, paper_id: str) -> tuple[Status, bool]:
+        self._ensure()
+        return self._state[self.resolve(paper_id)]
+
+    def counts(self) -> dict[str, int]:
+        """Papers per status plus starred and all, for the sidebar."""
+        self._ensure()
+        counts = {s.value: 0 for s in Status}
+        starred = 0
+        for status, star in self._state.values():
+            counts[status.value] += 1
+            starred += star
+        counts["starred"] = starred
+        counts["all"] = len(self._state)
+        return counts
+
+    # ------------------------------------------------------------------ writing state
+    def set_status(self, ids: Iterable[str], status: Status | str) -> list[Change]:
+        status = Status.parse(status) if isinstance(status, str) and not isinstance(status, Status) else status
+        return self._write_ops([(pid, "status", Status(status)) for pid in ids])
+
+    def set_starred(self, ids: Iterable[str], starred: bool) -> list[Change]:
+        return self._write_ops([(pid, "starred", bool(starred)) for pid in ids])
+
+    def toggle_star(self, ids: Iterable[str]) -> list[Change]:
+        """Star the papers unless all are starred already, in which case unstar them."""
+        self._ensure()
+        resolved = [self.resolve(pid) for pid in ids]
+        target = not all(self._state[pid][1] for pid in resolved)
+        return self._write_ops([(pid, "starred", target) for pid in resolved])
+
+    def revert(self, changes: Sequence[Change]) -> list[Change]:
+        """Undo: put back the old values of `changes`, newest first, as one durable write."""
+        return self._write_ops([(c.id, c.field, c.old) for c in reversed(changes)])
+
+    def _write_ops(self, wanted: Sequence[tuple[str, str, Any]]) -> list[Change]:
+        """Apply operations as one durable journal transaction; returns what actually changed."""
+        if not wanted:
+            return []
+        if not self.path.exists() or not self.papers_path.exists():
+            self._ensure()
+        with locked(self.lock_path):
+            self._ensure()
+            self.refresh()
+            changes: list[Change] = []
+            ops: list[tuple[str, str, Any]] = []
+            pending: dict[str, tuple[Status, bool]] = {}
+            for raw_id, fld, value in wanted:
+                pid = self.resolve(raw_id)
+                status, starred = pending.get(pid, self._state[pid])
+                if fld == "status":
+                    value = Status(value)
+                    old: Any = status
+                    pending[pid] = (value, starred)
+                else:
+                    value = bool(value)
+                    old = starred
+                    pending[pid] = (status, value)
+                if old != value:
+                    changes.append(Change(pid, fld, old, value))
+                    ops.append((pid, fld, value.value if isinstance(value, Status) else value))
+            if not ops:
+                return []
+            seq = max(self._journal.last_seq, self._catalog_seq) + 1
+            self._journal.append(JournalRecord(seq=seq, ops=tuple(ops), ts=_now()))
+            for pid, fld, value in ops:
+                self._apply(pid, fld, value)
+            self.version += 1
+        return changes
+
+    # ------------------------------------------------------------------ importing
+    def ingest(self, entries: Iterable[Entry]) -> IngestReport:
+        """Merge digest entries into the library; one atomic catalogue write if anything changed."""
+        report = IngestReport()
+        self.path.mkdir(parents=True, exist_ok=True)
+        with locked(self.lock_path):
+            self._ensure(full=True)
+            self.refresh()
+            assert self._papers is not None
+            papers = self._papers
+            added = _now()
+            touched: set[str] = set()
+            for entry in entries:
+                report.entries += 1
+                key = title_key(entry.title)
+                if not key:
+                    continue
+                pid = self._keys.get(key) or (self._arxiv.get(entry.arxiv_id) if entry.arxiv_id else None)
+                if pid is None:
+                    pid = make_id(key, self._state)
+                    paper = paper_from_entry(entry, pid, added)
+                    papers[pid] = paper
+                    self._state[pid] = (paper.status, paper.starred)
+                    self._keys[key] = pid
+                    if paper.arxiv_id:
+                        self._arxiv[paper.arxiv_id] = pid
+                    report.new += 1
+                    report.new_ids.append(pid)
+                    touched.add(pid)
+                    continue
+                report.duplicates += 1
+                old = papers[pid]
+                new = merge(old, entry)
+                if new is old:
+                    report.unchanged += 1
+                    continue
+                papers[pid] = new
+                self._keys.setdefault(key, pid)
+                if new.arxiv_id:
+                    self._arxiv.setdefault(new.arxiv_id, pid)
+                if pid not in report.new_ids:
+                    touched.add(pid)
+            report.merged = len(touched) - report.new
+            if report.changed:
+                self._sorted_ids = None
+                self._write_catalog()
+                self.version += 1
+        return report
+
+    def compact(self) -> None:
+        """Fold the journal into the catalogue (also keeps a backup of the previous catalogue)."""
+        with locked(self.lock_path):
+            self._ensure(full=True)
+            self.refresh()
+            if self.papers_path.exists() or self._papers:
+                self._write_catalog()
+
+    def _write_catalog(self) -> None:
+        """Write papers.json then index.json, then empty the journal. Caller holds the lock."""
+        assert self._papers is not None
+        generation = uuid.uuid4().hex
+        seq = max(self._journal.last_seq, self._catalog_seq)
+        meta = {"schema": SCHEMA_VERSION, "generation": generation, "journal_seq": seq, "written": _now()}
+        db = self._tinydb()
+        assert self._storage is not None
+        docs = [p.as_json() for p in self._papers.values()]
+        with self._storage.batch():
+            # meta first, so its generation sits at the head of the file (see _catalog_generation)
+            db.drop_tables()
+            db.table("meta").insert(meta)
+            db.table("papers").insert_multiple(docs)
+        ids = list(self._papers)
+        index = {
+            "schema": SCHEMA_VERSION,
+            "generation": generation,
+            "journal_seq": seq,
+            "ids": ids,
+            "keys": [title_key(self._papers[i].title) for i in ids],
+            "arxiv": [self._papers[i].arxiv_id for i in ids],
+            "status": [self._state[i][0].value for i in ids],
+            "starred": [self._state[i][1] for i in ids],
+        }
+        atomic_write(self.index_path, orjson.dumps(index), durable=self.durable)
+        self._journal.rewrite([])
+        self._journal.last_seq = seq
+        self._catalog_seq = seq
+        self._loaded_stat = _stat_key(self.papers_path)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None

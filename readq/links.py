@@ -1,0 +1,101 @@
+"""Links for a paper: the one to copy (`best_link`) and the labelled list for the detail pane.
+
+Digests rarely carry an arXiv ID, so the fallback is a Hugging Face papers *search* for the exact
+title: it always resolves to a working page, unlike a guessed paper URL.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, quote_plus, urlsplit
+
+from readq.model import Paper
+
+HF_PAPERS = "https://huggingface.co/papers"
+
+# A URL runs until whitespace or a character that never ends one in prose.
+_URL_RE = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+_TRAILING = ".,;:!?'\"*"
+_CLOSERS = {")": "(", "]": "[", "}": "{"}
+
+_CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitee.com")
+_DATASET_HOSTS = ("zenodo.org", "kaggle.com", "figshare.com", "dataverse.harvard.edu")
+
+
+def clean_arxiv_id(arxiv_id: str | None) -> str | None:
+    """`arXiv:2411.13503` and ` 2411.13503 ` both mean `2411.13503`; empty means unknown."""
+    if not arxiv_id:
+        return None
+    text = arxiv_id.strip()
+    if text.lower().startswith("arxiv:"):
+        text = text[6:].strip()
+    return text or None
+
+
+def arxiv_url(paper: Paper) -> str | None:
+    """`https://arxiv.org/abs/<id>` when the arXiv ID is known."""
+    arxiv_id = clean_arxiv_id(paper.arxiv_id)
+    return f"https://arxiv.org/abs/{quote(arxiv_id, safe='/.')}" if arxiv_id else None
+
+
+def best_link(paper: Paper) -> str:
+    """The Hugging Face paper page, or a search for the exact title (never a broken URL)."""
+    arxiv_id = clean_arxiv_id(paper.arxiv_id)
+    if arxiv_id:
+        return f"{HF_PAPERS}/{quote(arxiv_id, safe='/.')}"
+    title = " ".join(paper.title.split())
+    return f"{HF_PAPERS}?q={quote_plus(title)}" if title else HF_PAPERS
+
+
+def strip_url(url: str) -> str:
+    """Drop sentence punctuation glued to a URL, keeping balanced brackets (wiki-style URLs)."""
+    while url:
+        last = url[-1]
+        if last in _TRAILING:
+            url = url[:-1]
+        elif last in _CLOSERS and url.count(last) > url.count(_CLOSERS[last]):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def urls_in(text: str) -> list[str]:
+    """URLs mentioned in free text, in order, without duplicates or trailing punctuation."""
+    seen: dict[str, None] = {}
+    for match in _URL_RE.finditer(text):
+        url = strip_url(match.group(0))
+        if len(url) > len("https://") and url not in seen:
+            seen[url] = None
+    return list(seen)
+
+
+def classify(url: str) -> str:
+    """Label a link found in a paper's text: Code, Dataset or Project (the catch-all)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    path = parts.path.lower()
+    if host == "huggingface.co" and path.startswith("/datasets/"):
+        return "Dataset"
+    if any(host == h or host.endswith("." + h) for h in _DATASET_HOSTS):
+        return "Dataset"
+    if host.endswith(".github.io") or host.endswith(".gitlab.io"):
+        return "Project"
+    if host == "raw.githubusercontent.com" or any(host == h or host.endswith("." + h) for h in _CODE_HOSTS):
+        return "Code"
+    return "Project"
+
+
+def paper_links(paper: Paper) -> list[tuple[str, str]]:
+    """Labelled links for the detail pane: Paper, arXiv, then Code/Dataset/Project from the text."""
+    links: list[tuple[str, str]] = [("Paper", best_link(paper))]
+    arxiv = arxiv_url(paper)
+    if arxiv:
+        links.append(("arXiv", arxiv))
+    seen = {url for _, url in links}
+    for url in [*paper.links, *urls_in(paper.abstract)]:
+        url = strip_url(url)
+        if url and url not in seen:
+            seen.add(url)
+            links.append((classify(url), url))
+    return links
