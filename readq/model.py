@@ -124,6 +124,8 @@ class Paper:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Paper:
+        """Build from the JSON shape; hot at load time (100k papers), so lookups are cached."""
+        sources = data.get("sources") or ()
         return cls(
             id=data["id"],
             title=data["title"],
@@ -135,8 +137,23 @@ class Paper:
             upvotes=data.get("upvotes"),
             links=tuple(data.get("links") or ()),
             arxiv_id=data.get("arxiv_id"),
-            status=Status(data.get("status") or "new"),
+            status=_STATUS_BY_VALUE.get(data.get("status") or "new") or Status(data["status"]),
             starred=bool(data.get("starred", False)),
-            sources=tuple(Source.from_json(s) for s in data.get("sources") or ()),
+            sources=tuple(_source(s) for s in sources),
             added=data.get("added"),
         )
+
+
+_STATUS_BY_VALUE = {s.value: s for s in Status}
+_SOURCE_CACHE: dict[tuple[str, str | None], Source] = {}
+
+
+def _source(data: dict[str, Any]) -> Source:
+    """Sources repeat across thousands of papers (one per digest): share the instances."""
+    key = (str(data.get("file", "")), data.get("digest_date"))
+    source = _SOURCE_CACHE.get(key)
+    if source is None:
+        if len(_SOURCE_CACHE) > 100_000:
+            _SOURCE_CACHE.clear()
+        source = _SOURCE_CACHE[key] = Source(file=key[0], digest_date=key[1])
+    return source
