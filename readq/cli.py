@@ -9,7 +9,6 @@ Heavy modules (Textual, the search index, exporters) are imported only by the co
 
 from __future__ import annotations
 
-import datetime as _dt
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -368,6 +367,3 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point."""
     cli.main(args=list(argv) if argv is not None else None, prog_name="readq")
 
-
-def today() -> _dt.date:
-    return _dt.date.today()

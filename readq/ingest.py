@@ -8,6 +8,7 @@ that reads nothing leaves the library untouched (not even created).
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -96,11 +97,22 @@ def _progress(enabled: bool, total_bytes: int, files: int) -> Iterator[Callable[
         yield update
 
 
+def import_date() -> _dt.date:
+    """Today, or `READQ_TODAY` (YYYY-MM-DD) so year-less digest dates resolve reproducibly."""
+    override = os.environ.get("READQ_TODAY")
+    if override:
+        try:
+            return _dt.date.fromisoformat(override)
+        except ValueError:
+            pass
+    return _dt.date.today()
+
+
 def read_entries(
     paths: Sequence[str], *, today: _dt.date | None = None, progress: bool = False
 ) -> tuple[list[Entry], ImportReport]:
     """Parse every input; collect entries, warnings and per-file errors."""
-    today = today or _dt.date.today()
+    today = today or import_date()
     report = ImportReport()
     inputs: list[InputFile] = list(iter_inputs(paths))
     entries: list[Entry] = []
