@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from readq.links import clean_arxiv_id, best_link
+from readq.links import best_link, clean_arxiv_id
 from readq.model import Paper
 
 FORMATS = ("bibtex", "markdown", "text")
@@ -41,11 +41,26 @@ _LATEX = {
 }
 _UNLATEX = {v: k for k, v in _LATEX.items()}
 _UNLATEX_RE = re.compile("|".join(re.escape(v) for v in sorted(_UNLATEX, key=len, reverse=True)))
-_MD_SPECIAL = re.compile(r"([\\\[\]*_`<$~])")
+_MD_SPECIAL = re.compile(r"([\\\[\]*_`<$~^])")
 
+# Words that make poor keys ("towards2024"); the first other word names the paper better.
 _STOPWORDS = frozenset(
-    "a an the on of for in to and with from via towards toward is are do does can how what why when"
-    " we your our".split()
+    {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "from", "via", "towards"}
+    | {
+        "toward",
+        "is",
+        "are",
+        "do",
+        "does",
+        "can",
+        "how",
+        "what",
+        "why",
+        "when",
+        "we",
+        "your",
+        "our",
+    }
 )
 
 
@@ -60,7 +75,7 @@ def latex_unescape(text: str) -> str:
 
 
 def markdown_escape(text: str) -> str:
-    """Backslash-escape what would end a link text or start emphasis, code or math in Markdown."""
+    """Backslash-escape what would end a link text or start emphasis, code, math, ^sup^."""
     return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
@@ -192,9 +207,19 @@ def bibtex_entries(papers: Iterable[Paper], *, full: bool = True) -> str:
     return "\n\n".join(entries) + "\n" if entries else ""
 
 
+def display_name(name: str) -> str:
+    """`Huang, Ziqi` reads as `Ziqi Huang` in running text; other names are kept as given."""
+    name = " ".join(name.split())
+    if "," in name:
+        family, given = (part.strip() for part in name.split(",", 1))
+        if family and given:
+            return f"{given} {family}"
+    return name
+
+
 def author_phrase(paper: Paper) -> str | None:
     """`Huang`, `Huang and Zhang`, `A, B, and C`, `Huang et al.`, else `8 authors`."""
-    names = [" ".join(a.split()) for a in paper.authors if a.strip()]
+    names = [display_name(a) for a in paper.authors if a.strip()]
     if len(names) == 1:
         return names[0]
     if len(names) == 2:

@@ -51,9 +51,8 @@ def strip_url(url: str) -> str:
     """Drop sentence punctuation glued to a URL, keeping balanced brackets (wiki-style URLs)."""
     while url:
         last = url[-1]
-        if last in _TRAILING:
-            url = url[:-1]
-        elif last in _CLOSERS and url.count(last) > url.count(_CLOSERS[last]):
+        unbalanced = last in _CLOSERS and url.count(last) > url.count(_CLOSERS[last])
+        if last in _TRAILING or unbalanced:
             url = url[:-1]
         else:
             break
@@ -81,7 +80,9 @@ def classify(url: str) -> str:
         return "Dataset"
     if host.endswith(".github.io") or host.endswith(".gitlab.io"):
         return "Project"
-    if host == "raw.githubusercontent.com" or any(host == h or host.endswith("." + h) for h in _CODE_HOSTS):
+    if host == "raw.githubusercontent.com" or any(
+        host == h or host.endswith("." + h) for h in _CODE_HOSTS
+    ):
         return "Code"
     return "Project"
 
