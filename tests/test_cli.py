@@ -87,7 +87,7 @@ def test_import_of_nothing_readable_fails_cleanly_and_creates_nothing(tmp_path: 
 def test_list_filters(lib: Path) -> None:
     everything = papers(lib)
     assert len(everything) == 493
-    dates = [p["published"] or max(s["digest_date"] for s in p["sources"]) for p in everything]
+    dates = [p["published"] or max((s["digest_date"] or "" for s in p["sources"]), default="") for p in everything]
     assert dates == sorted(dates, reverse=True)  # newest first
     assert len(papers(lib, "--limit", "5")) == 5
     hits = papers(lib, "--query", "videollamb recurrent")
