@@ -1,0 +1,94 @@
+"""Per-file parsing state shared by the layout parsers: warnings, dates, and paper drafts.
+
+A `Draft` is a paper being assembled line by line; `Context.finish` turns it into an `Entry`
+so every layout applies the same rules (whitespace collapsing, link extraction, no-abstract
+warning) in one place.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import PurePath, PureWindowsPath
+
+from readq.digest import dates
+from readq.digest.errors import ParseWarning
+from readq.digest.links import find_urls, merge_links, strip_version
+from readq.digest.prose import collapse
+from readq.model import Entry, Source
+
+
+def base_name(source: str) -> str:
+    """`Source.file` is the base name: `dir/000_x.txt` and `dir\\000_x.txt` -> `000_x.txt`."""
+    name = PureWindowsPath(PurePath(source).name).name if source else ""
+    return name or source or "<unknown>"
+
+
+@dataclass
+class Draft:
+    """A paper under construction; `abstract` holds paragraphs, joined by one space at the end."""
+
+    title: str
+    line: int
+    abstract: list[str] = field(default_factory=list)
+    authors: tuple[str, ...] = ()
+    authors_count: int | None = None
+    org: str | None = None
+    published: str | None = None
+    upvotes: int | None = None
+    links: list[str] = field(default_factory=list)
+    arxiv_id: str | None = None
+    has_meta: bool = False
+
+    @property
+    def has_abstract(self) -> bool:
+        return any(p.strip() for p in self.abstract)
+
+
+class Context:
+    """One file's parse: its names, reference day, digest date and warnings."""
+
+    def __init__(self, source: str, today: _dt.date) -> None:
+        self.source = source
+        self.file = base_name(source)
+        self.today = today
+        self.digest_date: str | None = None
+        self.warnings: list[ParseWarning] = []
+        self.warn_abstracts = True  # layouts without abstracts (listing pages) turn this off
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append(ParseWarning(self.source, line, message))
+
+    @property
+    def ref(self) -> _dt.date:
+        """The day year-less dates count back from: the digest's own date, else today."""
+        return dates.from_iso(self.digest_date) or self.today
+
+    def set_digest_date(self, value: str | None) -> None:
+        if value and not self.digest_date:
+            self.digest_date = value
+
+    def finish_all(self, drafts: list[Draft], what: str = "digest") -> list[Entry]:
+        """Entries for `drafts`; a listing with no abstracts at all gets one warning, not one each."""
+        if len(drafts) > 1 and not any(d.has_abstract for d in drafts):
+            self.warn(drafts[0].line, f"no abstracts in this {what} ({len(drafts)} papers kept with titles only)")
+            self.warn_abstracts = False
+        return [self.finish(d) for d in drafts]
+
+    def finish(self, draft: Draft) -> Entry:
+        abstract = collapse(" ".join(draft.abstract))
+        if not abstract and self.warn_abstracts:
+            self.warn(draft.line, f"title with no abstract: {collapse(draft.title)[:80]!r}")
+        return Entry(
+            title=collapse(draft.title),
+            abstract=abstract,
+            authors=tuple(a for a in (collapse(x) for x in draft.authors) if a),
+            authors_count=draft.authors_count,
+            org=draft.org,
+            published=draft.published,
+            upvotes=draft.upvotes,
+            links=merge_links(find_urls(abstract), draft.links),
+            arxiv_id=strip_version(draft.arxiv_id) if draft.arxiv_id else None,
+            source=Source(file=self.file, digest_date=self.digest_date),
+            line=draft.line,
+        )

@@ -1,0 +1,68 @@
+"""Bytes -> text: digests arrive as whatever the browser or mail client saved.
+
+Order matters: a UTF-32 LE BOM starts with the UTF-16 LE BOM, so 32-bit BOMs are checked first.
+Text without a BOM is UTF-8 when it decodes as UTF-8, else Windows-1252 (a superset of Latin-1's
+printable range that browsers use for "Latin-1" pages), else Latin-1 (which never fails).
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from readq.digest.errors import DigestError
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# Control bytes that never occur in text (tab, LF, VT, FF, CR and ESC are allowed).
+_CONTROL = frozenset(range(0x00, 0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B}
+_SAMPLE = 65536
+_MAX_CONTROL_RATIO = 0.10
+
+BINARY = "binary file (not text)"
+
+
+def normalize_newlines(text: str) -> str:
+    """CRLF and lone CR (old Mac, some mail clients) become LF."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _looks_binary(text: str) -> bool:
+    """Mostly non-printable: many C0 controls, C1 controls or replacement characters."""
+    sample = text[:_SAMPLE]
+    if not sample:
+        return False
+    bad = sum(1 for ch in sample if (ord(ch) in _CONTROL) or ("\x80" <= ch <= "\x9f") or ch == "\ufffd")
+    return bad / len(sample) > _MAX_CONTROL_RATIO
+
+
+def decode(data: bytes) -> str:
+    """Decode a saved digest to text with "\\n" line ends; DigestError when it is not text."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(codec)
+            except UnicodeDecodeError:
+                raise DigestError(f"invalid {codec.upper()} text (file has a {codec.upper()} byte-order mark)") from None
+            if "\x00" in text or _looks_binary(text):
+                raise DigestError(BINARY)
+            return normalize_newlines(text)
+    if b"\x00" in data:
+        raise DigestError(BINARY)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+    if _looks_binary(text):
+        raise DigestError(BINARY)
+    return normalize_newlines(text)

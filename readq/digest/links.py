@@ -1,0 +1,92 @@
+"""URLs and arXiv IDs found in digest text.
+
+Abstracts are scraped prose, so URLs come glued to sentence punctuation ("...Magic-1-For-1."),
+wrapped in LaTeX leftovers (`\\url{...}`, `\\href{a}{a}`) or brackets; all of that is trimmed.
+Scheme-less `www.` addresses get `https://`. Regexes here are linear: one character class each.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# A URL runs until whitespace or a character that never belongs in one in prose.
+_URL = re.compile(r"(?:\b[hH][tT][tT][pP][sS]?://|(?<![\w@./-])[wW][wW][wW]\.)[^\s<>\"'`{}|\\^]+")
+_TRAILING = ".,;:!?'\"*’”»…"
+_CLOSERS = {")": "(", "]": "[", ">": "<"}
+
+# arXiv identifiers: new style 2401.12345(v2) and old style cs/0112017 or math.GT/0309136.
+_NEW_ID = r"\d{4}\.\d{4,5}"
+_OLD_ID = r"[a-z-]+(?:\.[A-Z]{2})?/\d{7}"
+ARXIV_ID = re.compile(rf"(?:{_NEW_ID}|{_OLD_ID})(?:v\d+)?")
+_ID_IN_URL = re.compile(
+    rf"(?i:arxiv\.org/(?:abs|pdf|html|format)/|huggingface\.co/papers/|^/papers/|alphaxiv\.org/abs/)"
+    rf"(?P<id>{_NEW_ID}|{_OLD_ID})(?:v\d+)?"
+)
+_ID_LABEL = re.compile(rf"(?i:\barxiv:\s?)(?P<id>{_NEW_ID}|{_OLD_ID})(?:v\d+)?")
+
+
+def strip_url(url: str) -> str:
+    """Drop punctuation glued to a URL's end, keeping balanced brackets (wiki-style URLs)."""
+    while url:
+        last = url[-1]
+        if last in _TRAILING:
+            url = url[:-1]
+        elif last in _CLOSERS and url.count(last) > url.count(_CLOSERS[last]):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def _normal(url: str) -> str | None:
+    url = strip_url(url)
+    if url[:4].lower() == "www.":
+        url = "https://" + url
+    scheme, _, rest = url.partition("://")
+    host = rest.split("/", 1)[0]
+    if "." not in host or host.startswith(".") or host.endswith("."):
+        return None
+    return url
+
+
+def find_urls(text: str) -> list[str]:
+    """URLs in free text, in order of appearance, without duplicates or trailing punctuation."""
+    found: dict[str, None] = {}
+    if "://" not in text and "www." not in text.lower():
+        return []
+    for m in _URL.finditer(text):
+        url = _normal(m.group(0))
+        if url:
+            found.setdefault(url)
+    return list(found)
+
+
+def merge_links(*groups: Iterable[str]) -> tuple[str, ...]:
+    """Concatenate link lists keeping first-seen order."""
+    seen: dict[str, None] = {}
+    for group in groups:
+        for url in group:
+            seen.setdefault(url)
+    return tuple(seen)
+
+
+def arxiv_id_from_url(url: str) -> str | None:
+    """`https://arxiv.org/abs/2401.12345v2`, `huggingface.co/papers/2401.12345`, `/papers/…` -> ID."""
+    m = _ID_IN_URL.search(url)
+    return m["id"] if m else None
+
+
+def arxiv_id_from_label(text: str) -> str | None:
+    """`arXiv:2401.12345v3` inside a line -> `2401.12345`."""
+    m = _ID_LABEL.search(text)
+    return m["id"] if m else None
+
+
+def strip_version(arxiv_id: str) -> str:
+    return re.sub(r"v\d+$", "", arxiv_id)
+
+
+def is_paper_url(url: str) -> bool:
+    """A link to one paper's page (HF papers, arXiv abs/pdf), as opposed to a code or project link."""
+    return arxiv_id_from_url(url) is not None

@@ -1,0 +1,535 @@
+"""Markdown saved by web clippers and note apps (MarkDownload, Obsidian Web Clipper, Joplin).
+
+A paper starts at a *title*: a heading whose text is a link (`### [Title](…/papers/2502.12345)`,
+reference style `### [Title][1]`), a plain heading at the level the linked headings use, or -
+in documents without such headings - a list item or line that links to a paper page. Everything
+else is classified line by line: metadata ("- 12 upvotes", "[• 8 authors](…)", "Published on
+Feb 12", "Authors: …"), navigation and images (skipped), lone URLs (links or the arXiv ID), and
+prose (the abstract). Text before the first title is page chrome, read only for the digest date.
+
+Wrapped link text (`### [Long title\\nwrapped](url)`) is re-joined first. Lines longer than
+`MAX_MARKUP_LINE` are treated as plain prose, which keeps every regex here linear in practice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from readq.digest import dates, meta
+from readq.digest.arxiv import split_authors
+from readq.digest.context import Context, Draft
+from readq.digest.furniture import is_furniture
+from readq.digest.links import arxiv_id_from_label, arxiv_id_from_url, find_urls
+from readq.digest.prose import collapse, looks_truncated, plausible_abstract
+from readq.model import Entry
+
+MAX_MARKUP_LINE = 20_000
+MAX_JOIN = 8
+
+_HEADING = re.compile(r"[ \t]{0,3}(?P<marks>#{1,6})[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*")
+_LIST = re.compile(r"(?:[-*+]|\d{1,3}[.)])[ \t]+")
+_HR = re.compile(r"(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|=+")
+_REF_DEF = re.compile(r"[ \t]{0,3}\[(?P<label>[^\]\n]{1,200})\]:[ \t]*<?(?P<url>[^\s>]+)>?(?:[ \t]+.*)?")
+# One link: [text](url "title") or [text][ref] or [text][] / [text] (shortcut, if defined).
+_LINK = re.compile(
+    r"(?P<img>!?)\[(?P<text>(?:[^\[\]\\\n]|\\.|\[[^\[\]\n]{0,300}\]){0,1000})\]"
+    r"(?:\((?P<url><[^>\n]{0,2000}>|[^\s()]{0,2000}(?:\([^\s()]{0,500}\)[^\s()]{0,500}){0,3})"
+    r"(?:[ \t]+\"[^\"\n]{0,300}\")?\)|\[(?P<ref>[^\]\n]{0,200})\])?"
+)
+_IMAGE = re.compile(r"!\[[^\]\n]{0,300}\]\([^()\s]{0,2000}\)")
+_AUTOLINK = re.compile(r"<(?P<url>https?://[^>\s]{1,2000})>")
+_BARE_URL = re.compile(r"<?(?P<url>(?:https?://|www\.)\S{1,2000}?)>?")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~>])")
+_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+_HTML_COMMENT = re.compile(r"<!--.*?-->")
+_ABSTRACT_LABEL = re.compile(r"(?:abstract|summary|tl;?dr)\s*[:.\-—]?\s*(?P<rest>.*)", re.I)
+_FIELD = re.compile(
+    r"(?P<key>authors?|published(?: on)?|submitted(?: on)?|date|arxiv(?: id)?|organi[sz]ation|org|"
+    r"upvotes?|code|github|project(?: page)?|paper)\s*[:：]\s*(?P<value>.+)",
+    re.I,
+)
+_SUBMITTED_BY = re.compile(r"submitted by\b.*", re.I)
+_PUBLISHED = re.compile(r"(?:published|submitted)(?: on)?\s+(?P<date>.+)", re.I)
+_COMMENTS = re.compile(r"\d[\d,]*\s+comments?", re.I)
+_BARE_NUMBER = re.compile(r"\d{1,6}")
+_PIECE_SPLIT = re.compile(r"\s+[·|]\s+|\s*·\s*")
+
+GENERIC_LINK_TEXT = frozenset(
+    "arxiv pdf paper abs abstract html hf hugging face huggingface page arxiv page paper page link "
+    "view read more code github project website demo".split()
+) | {"hugging face", "arxiv page", "paper page", "read more", "project page"}
+SECTION_HEADINGS = frozenset({"abstract", "summary", "tl;dr", "tldr", "notes", "links", "authors", "metadata"})
+HF_CHROME_PATHS = frozenset(
+    "papers docs blog learn login join settings pricing enterprise posts models datasets spaces "
+    "terms-of-service privacy about careers chat".split()
+)
+
+
+@dataclass
+class Link:
+    text: str
+    url: str
+    image: bool
+
+
+@dataclass
+class Line:
+    number: int
+    raw: str  # logical line (wrapped link text re-joined), stripped
+    kind: str = "prose"
+    level: int = 0
+    text: str = ""
+    links: list[Link] = field(default_factory=list)
+
+
+def _unescape(text: str) -> str:
+    return _ESCAPE.sub(r"\1", text)
+
+
+def _clean_inline(text: str) -> str:
+    """Markdown emphasis and escapes removed, whitespace collapsed."""
+    return collapse(_unescape(_EMPHASIS.sub("", text)))
+
+
+def _links(text: str, refs: dict[str, str]) -> list[tuple[int, int, Link]]:
+    out: list[tuple[int, int, Link]] = []
+    for m in _LINK.finditer(text):
+        url = m["url"]
+        if url is None:
+            key = (m["ref"] or m["text"]).casefold().strip()
+            url = refs.get(key)
+            if url is None:
+                continue
+        url = url.strip("<>")
+        out.append((m.start(), m.end(), Link(_unescape(m["text"]), url, bool(m["img"]))))
+    return out
+
+
+def _strip_wrappers(s: str) -> str:
+    s = s.strip()
+    while len(s) >= 4 and s[:2] in ("**", "__") and s[-2:] == s[:2]:
+        s = s[2:-2].strip()
+    return s
+
+
+def _only_links(s: str, refs: dict[str, str]) -> list[Link] | None:
+    """The links of a line made of nothing but links/images (and separators), else None."""
+    if "[" not in s or len(s) > MAX_MARKUP_LINE:
+        return None
+    found = _links(s, refs)
+    if not found:
+        return None
+    rest = []
+    pos = 0
+    for start, end, _ in found:
+        rest.append(s[pos:start])
+        pos = end
+    rest.append(s[pos:])
+    leftover = "".join(rest)
+    if leftover.strip(" \t*_|·•-–—,>()") and not leftover.strip().startswith("-"):
+        return None
+    return [link for _, _, link in found]
+
+
+def _is_chrome_url(url: str) -> bool:
+    """Relative links and huggingface.co site pages are navigation, not paper links."""
+    if not url.lower().startswith(("http://", "https://")):
+        return True
+    try:
+        parts = urlsplit(url)
+        host_name = parts.hostname
+    except ValueError:  # "http://[broken-host/x": not a usable link
+        return True
+    host = (host_name or "").lower().removeprefix("www.")
+    if host == "huggingface.co":
+        segs = [p for p in parts.path.split("/") if p]
+        if not segs or segs[0] in HF_CHROME_PATHS and len(segs) < 3:
+            return True
+    return False
+
+
+def _generic(text: str) -> bool:
+    t = collapse(text).strip(" :•·").casefold()
+    return not t or t in GENERIC_LINK_TEXT or len(t) <= 2 or _BARE_NUMBER.fullmatch(t) is not None
+
+
+def _join_wrapped(lines: list[str]) -> list[tuple[int, str]]:
+    """Logical lines: a line whose link bracket is still open continues on the next lines."""
+    out: list[tuple[int, str]] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        s = lines[i].strip()
+        j = i + 1
+        if "[" in s and len(s) < 2000 and _open_brackets(s) > 0:
+            bare_open = s in ("[", "[!") or s.startswith("[![")
+            parts = [s]
+            k = i + 1
+            while k < n and k - i <= MAX_JOIN:
+                nxt = lines[k].strip()
+                if not nxt and not bare_open:
+                    break
+                if nxt.startswith("#") or len(nxt) > 2000:
+                    break
+                if nxt:
+                    parts.append(nxt)
+                k += 1
+                if _open_brackets(" ".join(parts)) <= 0:
+                    break
+            joined = " ".join(parts)
+            if _open_brackets(joined) == 0 and "](" in joined[len(s) - 1 :] or _open_brackets(joined) == 0 and "][" in joined:
+                s, j = joined, k
+        out.append((i + 1, s))
+        i = j
+    return out
+
+
+def _open_brackets(s: str) -> int:
+    depth = 0
+    escaped = False
+    for ch in s:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth = max(0, depth - 1)
+    return depth
+
+
+def _front_matter(lines: list[str], ctx: Context) -> int:
+    """Skip YAML front matter (Obsidian); its date/created/clipped key is the digest date."""
+    if not lines or lines[0].strip() != "---":
+        return 0
+    for k in range(1, min(len(lines), 80)):
+        s = lines[k].strip()
+        if s in ("---", "..."):
+            for j in range(1, k):
+                key, _, value = lines[j].partition(":")
+                if key.strip().lower() in ("date", "created", "clipped", "published", "saved"):
+                    v = value.strip().strip("\"'")
+                    ctx.set_digest_date(dates.parse_date(v[:10], ctx.today) or dates.find_full_date(v))
+            return k + 1
+    return 0
+
+
+def _meta_pieces(s: str, ctx: Context) -> dict[str, object] | None:
+    """Parse a metadata line ("12 upvotes · 8 authors · Published on Feb 12"); None if prose."""
+    if len(s) > 2000:
+        return None
+    s = _clean_inline(_IMAGE.sub(" ", s) if "![" in s else s)
+    if not s or len(s) > 400:
+        return None
+    found: dict[str, object] = {}
+    for piece in _PIECE_SPLIT.split(s):
+        piece = piece.strip(" -*•")
+        if not piece:
+            continue
+        got = _piece(piece, ctx)
+        if got is None:
+            m = _FIELD.fullmatch(s)
+            return _field(m["key"].lower(), m["value"], ctx) if m else None
+        found.update(got)
+    return found or None
+
+
+def _piece(piece: str, ctx: Context) -> dict[str, object] | None:
+    n = meta.authors_count(piece)
+    if n is not None:
+        return {"authors_count": n}
+    n = meta.upvotes(piece)
+    if n is not None:
+        return {"upvotes": n}
+    if _SUBMITTED_BY.fullmatch(piece):
+        return {"submitted": True}
+    if _COMMENTS.fullmatch(piece) or meta.is_stars(piece):
+        return {}
+    m = _PUBLISHED.fullmatch(piece)
+    value = m["date"] if m else piece
+    info = meta.hf_date(value, ctx.ref)
+    if info is not None:
+        out: dict[str, object] = {"published": info.published}
+        if info.upvotes is not None:
+            out["upvotes"] = info.upvotes
+        return out
+    iso = dates.parse_date(value, ctx.ref)
+    if iso:
+        return {"published": iso}
+    m2 = _FIELD.fullmatch(piece)
+    if m2:
+        return _field(m2["key"].lower(), m2["value"], ctx)
+    return None
+
+
+def _field(key: str, value: str, ctx: Context) -> dict[str, object] | None:
+    value = value.strip()
+    if key.startswith("author"):
+        return {"authors": split_authors(value)}
+    if key.startswith(("published", "submitted", "date")):
+        got = _piece(value, ctx)
+        return got if got and "published" in got else {"published": dates.find_full_date(value)}
+    if key.startswith("arxiv"):
+        found = arxiv_id_from_label("arXiv:" + value.removeprefix("arXiv:").strip()) or arxiv_id_from_url(value)
+        return {"arxiv_id": found} if found else None
+    if key.startswith(("org", "organ")):
+        return {"org": value}
+    if key.startswith("upvote"):
+        digits = value.replace(",", "").split()[0] if value.split() else ""
+        return {"upvotes": int(digits)} if digits.isascii() and digits.isdigit() else None
+    urls = find_urls(value)
+    return {"links": urls} if urls else None
+
+
+def _apply(target: Draft, found: dict[str, object]) -> None:
+    for key, value in found.items():
+        if key == "authors_count":
+            target.authors_count = value  # type: ignore[assignment]
+        elif key == "upvotes":
+            target.upvotes = value  # type: ignore[assignment]
+        elif key == "published" and value:
+            target.published = target.published or value  # type: ignore[assignment]
+        elif key == "authors" and value:
+            target.authors = value  # type: ignore[assignment]
+            target.authors_count = target.authors_count or len(value)  # type: ignore[arg-type]
+        elif key == "arxiv_id" and value:
+            target.arxiv_id = target.arxiv_id or value  # type: ignore[assignment]
+        elif key == "org" and value:
+            target.org = value  # type: ignore[assignment]
+        elif key == "links":
+            target.links.extend(value)  # type: ignore[arg-type]
+    target.has_meta = True
+
+
+def _prose(text: str, refs: dict[str, str], urls: list[str]) -> str:
+    """Inline markdown -> plain text; link targets are collected into `urls`."""
+    if len(text) > MAX_MARKUP_LINE:
+        return collapse(text)
+    if "[" in text:
+        pieces: list[str] = []
+        pos = 0
+        for start, end, link in _links(text, refs):
+            pieces.append(text[pos:start])
+            pos = end
+            if link.image:
+                continue
+            if link.url.lower().startswith(("http://", "https://")):
+                urls.append(link.url)
+            label = _clean_inline(link.text)
+            pieces.append(link.url if not label or label == link.url else label)
+        pieces.append(text[pos:])
+        text = "".join(pieces)
+    if "<" in text:
+        text = _AUTOLINK.sub(r"\g<url>", text)
+    return _clean_inline(text)
+
+
+def _classify(lines: list[str], start: int, refs: dict[str, str]) -> list[Line]:
+    out: list[Line] = []
+    for number, s in _join_wrapped(lines[start:]):
+        number += start
+        item = Line(number, s)
+        if not s or _HR.fullmatch(s) or (s.startswith("<!--") and s.endswith("-->")):
+            item.kind = "break"
+        elif len(s) > MAX_MARKUP_LINE:
+            item.kind, item.text = "prose", s
+        elif _REF_DEF.fullmatch(s):
+            item.kind = "skip"
+        else:
+            h = _HEADING.fullmatch(s)
+            body = s
+            if h:
+                item.level = len(h["marks"])
+                body = h["text"]
+            else:
+                lm = _LIST.match(body)
+                if lm:
+                    body = body[lm.end():]
+                    item.level = -1  # list item
+                if body.startswith(">"):
+                    body = body.lstrip("> ")
+            body = _strip_wrappers(body)
+            item.text = body
+            links = _only_links(body, refs)
+            if h:
+                item.kind = "heading"
+                item.links = links or []
+            elif links is not None:
+                item.kind = "links"
+                item.links = links
+            else:
+                bare = _BARE_URL.fullmatch(body)
+                item.kind = "url" if bare and find_urls(bare["url"]) else "prose"
+                if item.kind == "url" and out and out[-1].kind == "prose" and item.level == 0:
+                    item.kind = "prose"  # a URL wrapped onto its own line inside a paragraph
+                if item.kind == "url":
+                    item.links = [Link("", find_urls(bare["url"])[0], False)]  # type: ignore[index]
+        out.append(item)
+    return out
+
+
+def _title_link(item: Line) -> Link | None:
+    if len(item.links) != 1 or item.links[0].image:
+        return None
+    link = item.links[0]
+    return None if _generic(link.text) or meta.authors_count(link.text.strip()) is not None else link
+
+
+def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
+    start = _front_matter(lines, ctx)
+    refs: dict[str, str] = {}
+    for s in lines[start:]:
+        if "]:" in s and len(s) < 2500:
+            m = _REF_DEF.fullmatch(s.strip())
+            if m:
+                refs.setdefault(m["label"].casefold().strip(), m["url"])
+    items = _classify(lines, start, refs)
+
+    # Which headings are paper titles: the level(s) of headings that are a single link.
+    linked = Counter(i.level for i in items if i.kind == "heading" and _title_link(i))
+    paper_linked = Counter(
+        i.level for i in items if i.kind == "heading" and (l := _title_link(i)) and arxiv_id_from_url(l.url)
+    )
+    if paper_linked:
+        levels = {paper_linked.most_common(1)[0][0]}
+    elif linked:
+        levels = {linked.most_common(1)[0][0]}
+    else:
+        plain = Counter(
+            i.level for i in items
+            if i.kind == "heading" and not is_furniture(i.text) and i.text.casefold() not in SECTION_HEADINGS
+            and not dates.find_full_date(i.text)
+        )
+        link_titles = any(i.kind == "links" and (l := _title_link(i)) and arxiv_id_from_url(l.url) for i in items)
+        levels = {max(plain.items(), key=lambda kv: (kv[1], kv[0]))[0]} if plain and not link_titles else set()
+    headings_define = bool(levels)
+    plain_mode = bool(levels) and not linked  # titles are plain headings: demand paper-like content
+
+    def title_of(item: Line) -> tuple[str, Link | None] | None:
+        if item.kind == "heading" and item.level in levels:
+            link = _title_link(item)
+            text = _clean_inline(link.text) if link else _prose(item.text, refs, [])
+            if text and not is_furniture(text) and text.casefold() not in SECTION_HEADINGS:
+                return text, link
+            return None
+        if item.kind == "links" and not headings_define:
+            link = _title_link(item)
+            if link and arxiv_id_from_url(link.url) and "#" not in link.url:
+                return _clean_inline(link.text), link
+        return None
+
+    titles = [title_of(i) for i in items]
+    drafts: list[Draft] = []
+    cur: Draft | None = None
+    pending = Draft(title="", line=0)
+    meta_first: bool | None = None
+    last_abstract_line = 0
+    for idx, item in enumerate(items):
+        try:
+            t = titles[idx]
+            if t is not None:
+                text, link = t
+                if cur is not None:
+                    drafts.append(cur)
+                if meta_first is None:
+                    meta_first = pending.upvotes is not None or pending.has_meta
+                cur = Draft(title=text, line=item.number)
+                if meta_first or pending.arxiv_id:
+                    _merge_pending(cur, pending)
+                pending = Draft(title="", line=0)
+                if link:
+                    aid = arxiv_id_from_url(link.url)
+                    if aid:
+                        cur.arxiv_id = aid
+                    elif not _is_chrome_url(link.url):
+                        cur.links.append(link.url)
+                continue
+            kind = item.kind
+            if kind in ("break", "skip"):
+                continue
+            next_is_title = _next_is_title(titles, items, idx)
+            if kind == "heading":
+                if cur is None:
+                    ctx.set_digest_date(dates.find_full_date(item.text))
+                continue
+            if kind in ("links", "url"):
+                for link in item.links:
+                    found = _meta_pieces(link.text, ctx) if link.text and not link.image else None
+                    target = pending if (cur is None or next_is_title) else cur
+                    if found:
+                        _apply(cur if cur is not None and "authors_count" in found else target, found)
+                        continue
+                    if link.image:
+                        continue
+                    aid = arxiv_id_from_url(link.url)
+                    if aid:
+                        if target is pending and cur is not None and cur.arxiv_id is None and not next_is_title:
+                            target = cur
+                        if "#" not in link.url:
+                            target.arxiv_id = target.arxiv_id or aid
+                        continue
+                    if cur is not None and not _is_chrome_url(link.url) and (kind == "url" or len(item.links) <= 2):
+                        cur.links.append(link.url)
+                continue
+            # prose-like lines
+            s = item.text
+            found = _meta_pieces(s, ctx)
+            if found is not None:
+                if cur is None and set(found) == {"published"}:
+                    ctx.set_digest_date(found["published"])  # type: ignore[arg-type]
+                elif cur is None or (meta_first and ("submitted" in found or "upvotes" in found)):
+                    _apply(pending, found)  # HF cards put "Submitted by" and the votes above the title
+                else:
+                    _apply(cur, found)
+                continue
+            if cur is None:
+                if len(s) < 300:
+                    ctx.set_digest_date(dates.find_full_date(s))
+                continue
+            if s.startswith(("©", "Copyright", "(c) ")) or is_furniture(s):
+                continue
+            if s.startswith(("<", "![")) and s.endswith(">"):
+                continue
+            label = _ABSTRACT_LABEL.fullmatch(s) if len(s) < MAX_MARKUP_LINE else None
+            if label is not None and (label["rest"] == "" or s[:8].lower().startswith("abstract") and ":" in s[:12]):
+                s = label["rest"]
+                if not s:
+                    continue
+            text = _prose(s, refs, cur.links)
+            if text:
+                cur.abstract.append(text)
+                last_abstract_line = item.number
+        except Exception as exc:  # noqa: BLE001 - one odd line must not cost the whole file
+            ctx.warn(item.number, f"could not understand line ({type(exc).__name__}); skipped")
+    if cur is not None:
+        drafts.append(cur)
+    if plain_mode:
+        drafts = [d for d in drafts if d.arxiv_id or d.has_meta or plausible_abstract(" ".join(d.abstract))]
+    if drafts and drafts[-1].has_abstract and looks_truncated(drafts[-1].abstract[-1]):
+        ctx.warn(last_abstract_line, "abstract looks cut off (truncated digest?)")
+    return ctx.finish_all(drafts, "Markdown page"), "markdown"
+
+
+def _next_is_title(titles: list[tuple[str, Link | None] | None], items: list[Line], idx: int) -> bool:
+    for k in range(idx + 1, min(len(items), idx + 12)):
+        if titles[k] is not None:
+            return True
+        if items[k].kind not in ("break", "skip", "links", "url") and not (
+            items[k].kind == "prose" and len(items[k].text) < 60
+        ):
+            return False
+    return False
+
+
+def _merge_pending(cur: Draft, pending: Draft) -> None:
+    cur.upvotes = pending.upvotes if pending.upvotes is not None else cur.upvotes
+    cur.authors_count = pending.authors_count if pending.authors_count is not None else cur.authors_count
+    cur.published = pending.published or cur.published
+    cur.arxiv_id = pending.arxiv_id or cur.arxiv_id
+    cur.org = pending.org or cur.org
+    cur.authors = pending.authors or cur.authors
+    cur.links.extend(pending.links)

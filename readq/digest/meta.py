@@ -1,0 +1,96 @@
+"""Per-paper metadata lines of HF pages: "• 8 authors", "·", "Dec 13, 2024 13", "Published on Jan 3".
+
+Every pattern is anchored and only tried on short lines, so a 5 MB line costs one length check.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+
+from readq.digest import dates
+
+MAX_META = 120
+
+AUTHORS_COUNT = re.compile(r"[•·*\-]?\s*(?P<n>\d{1,5})\s+authors?", re.IGNORECASE)
+SEPARATORS = frozenset({"·", "•", "-", "|", "—"})
+# "Dec 13, 2024 13" / "May 28 7" / "Published on Jan 3" / "Published on Jan 3, 2025".
+HF_DATE = re.compile(
+    r"(?:(?:Published|Submitted)(?:\s+on)?:?\s+)?"
+    r"(?P<mon>[A-Za-z]{3,9})\.?\s(?P<day>\d{1,2})(?:,\s?(?P<year>\d{4}))?(?:\s+(?P<votes>\d{1,7}))?",
+    re.IGNORECASE,
+)
+UPVOTES = re.compile(r"(?:[-*+]\s+)?(?:[▲⬆↑]\s*)?(?P<n>\d[\d,]{0,9})\s+upvotes?", re.IGNORECASE)
+UPVOTES_LABEL = re.compile(r"upvotes?\s*[:=]?\s*(?P<n>\d[\d,]{0,9})", re.IGNORECASE)
+STARS = re.compile(r"(?:★|⭐|☆|stars?:?)\s*\d[\d.,]*\s*[kKmM]?|\d[\d.,]*\s*[kKmM]?\s*(?:★|⭐|stars?)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DateInfo:
+    published: str | None
+    upvotes: int | None
+
+
+def authors_count(line: str) -> int | None:
+    s = line.strip()
+    if len(s) > MAX_META:
+        return None
+    m = AUTHORS_COUNT.fullmatch(s)
+    return int(m["n"]) if m else None
+
+
+def is_separator(line: str) -> bool:
+    return line.strip() in SEPARATORS
+
+
+def hf_date(line: str, ref: _dt.date) -> DateInfo | None:
+    """An HF date line; the trailing number is the upvote count, unless it reads as a year."""
+    s = line.strip()
+    if len(s) > MAX_META:
+        return None
+    m = HF_DATE.fullmatch(s)
+    if not m:
+        return None
+    mon = dates.month_number(m["mon"])
+    if mon is None:
+        return None
+    year = int(m["year"]) if m["year"] else None
+    votes = int(m["votes"]) if m["votes"] else None
+    if year is None and votes is not None and 1990 <= votes <= 2100 and len(m["votes"]) == 4:
+        year, votes = votes, None  # "May 28 2024": a year written without the comma
+    published = dates.resolve(mon, int(m["day"]), year, ref)
+    if published is None and not (1 <= int(m["day"]) <= 31):
+        return None
+    return DateInfo(published, votes)
+
+
+def upvotes(line: str) -> int | None:
+    s = line.strip()
+    if len(s) > MAX_META:
+        return None
+    m = UPVOTES.fullmatch(s) or UPVOTES_LABEL.fullmatch(s)
+    return int(m["n"].replace(",", "")) if m else None
+
+
+def is_stars(line: str) -> bool:
+    s = line.strip()
+    return len(s) <= 40 and STARS.fullmatch(s) is not None
+
+
+def is_meta_line(line: str, ref: _dt.date) -> bool:
+    """A line that only HF metadata looks like (never a title or abstract)."""
+    return (
+        is_separator(line)
+        or authors_count(line) is not None
+        or hf_date(line, ref) is not None
+        or upvotes(line) is not None
+    )
+
+
+def org_display_name(line: str) -> str:
+    """HF prints `<org slug> <Display Name>` ("AlibabaTongyiLab TongyiLab"); keep the display name."""
+    parts = line.split()
+    if len(parts) >= 2:
+        return " ".join(parts[1:])
+    return parts[0] if parts else ""

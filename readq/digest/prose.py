@@ -1,0 +1,47 @@
+"""Judging a line of text: is it shaped like a title, an abstract, or the cut-off end of one?
+
+Only used to resolve anomalies (a title missing its abstract, an abstract split in two
+paragraphs); the layouts themselves are parsed structurally. Real titles stay under ~250
+characters and rarely end in a period; real abstracts are longer and end in a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from readq.digest.links import find_urls
+
+TITLE_MAX = 250
+ABSTRACT_MIN = 250
+_SENTENCE_END = re.compile(r"[.!?]['\")\]”’]*$")
+_SENTENCE_BREAK = re.compile(r"[.!?] +[A-Z]")
+
+
+def collapse(text: str) -> str:
+    """Runs of whitespace (including NBSP and tabs) become one space; ends trimmed."""
+    return " ".join(text.split())
+
+
+def title_like(text: str) -> bool:
+    return 0 < len(text) <= TITLE_MAX and not _SENTENCE_END.search(text[-4:])
+
+
+def strongly_abstract_like(text: str) -> bool:
+    """Long prose made of sentences: never a title."""
+    return len(text) >= ABSTRACT_MIN and _SENTENCE_BREAK.search(text) is not None
+
+
+def plausible_abstract(text: str) -> bool:
+    """Loose check used to tell papers from arbitrary prose in files without HF chrome."""
+    return len(text) >= 80 and (_SENTENCE_BREAK.search(text) is not None or len(text) >= 200)
+
+
+def looks_truncated(text: str) -> bool:
+    """The last abstract of a file that stops mid-sentence (not at a period or a closing URL)."""
+    text = text.rstrip()
+    if not text:
+        return False
+    if _SENTENCE_END.search(text[-4:]) or text[-1] in ")]}\"'”’":
+        return False
+    last = text.rsplit(None, 1)[-1]
+    return not find_urls(last)
