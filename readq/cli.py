@@ -63,6 +63,15 @@ class Ctx:
 pass_ctx = click.make_pass_decorator(Ctx)
 
 
+def _echo_library_warnings(args: Sequence[Any]) -> None:
+    """Problems the library worked around while loading (skipped journal lines...) go to stderr."""
+    for arg in args:
+        if isinstance(arg, Ctx) and arg._library is not None:
+            for warning in arg._library.warnings:
+                click.echo(f"warning: {warning}", err=True)
+            arg._library.warnings.clear()
+
+
 def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn core exceptions into one-line messages with stable exit codes."""
     import functools
@@ -73,7 +82,9 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
         from readq.library import AmbiguousId, LibraryError, UnknownId
 
         try:
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
+            _echo_library_warnings(args)
+            return result
         except (UnknownId, AmbiguousId) as exc:
             fail(str(exc), EXIT_ID)
         except LibraryError as exc:

@@ -11,8 +11,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from readq.fsutil import atomic_write, clean_temp_files
-from readq.library import INDEX_FILE, JOURNAL_FILE, PAPERS_FILE, Library
+from readq.fsutil import atomic_write, clean_temp_files, locked
+from readq.library import INDEX_FILE, JOURNAL_FILE, LOCK_FILE, PAPERS_FILE, Library
 from readq.storage import LibraryCorrupt, LibraryError, read_json_file
 
 
@@ -29,14 +29,10 @@ def _check_catalog(path: Path) -> str | None:
     return None
 
 
-def check(library_path: Path, *, repair: bool, compact: bool, echo: Callable[[str], None]) -> bool:
-    """Print a report; return True when the library is (now) healthy."""
-    papers = library_path / PAPERS_FILE
-    backup = library_path / (PAPERS_FILE + ".bak")
-    echo(f"library: {library_path}")
-    if not library_path.exists():
-        echo("no library here yet (it is created by the first `readq import`)")
-        return True
+def _clean_and_restore(
+    library_path: Path, papers: Path, backup: Path, *, repair: bool, echo: Callable[[str], None]
+) -> bool:
+    """Remove crash leftovers; restore the backup catalogue if papers.json is damaged."""
     removed = clean_temp_files(library_path)
     if removed:
         echo(f"removed {len(removed)} temporary file(s) left by an interrupted write")
@@ -57,6 +53,23 @@ def check(library_path: Path, *, repair: bool, compact: bool, echo: Callable[[st
         (library_path / INDEX_FILE).unlink(missing_ok=True)
         echo(f"restored {papers.name} from {backup.name}; the damaged file is kept as {aside.name}")
         echo("changes made after that backup was written and already folded into the damaged file are lost")
+    return True
+
+
+def check(library_path: Path, *, repair: bool, compact: bool, echo: Callable[[str], None]) -> bool:
+    """Print a report; return True when the library is (now) healthy."""
+    papers = library_path / PAPERS_FILE
+    backup = library_path / (PAPERS_FILE + ".bak")
+    echo(f"library: {library_path}")
+    if not library_path.exists():
+        echo("no library here yet (it is created by the first `readq import`)")
+        return True
+    # Under the library lock: a temporary may belong to an import running right now, and the
+    # restore must not interleave with another process's catalogue write.
+    with locked(library_path / LOCK_FILE):
+        healthy = _clean_and_restore(library_path, papers, backup, repair=repair, echo=echo)
+    if not healthy:
+        return False
     try:
         lib = Library(library_path).load()
     except LibraryError as exc:

@@ -112,6 +112,28 @@ def clean_temp_files(directory: Path) -> list[Path]:
 
 
 @contextlib.contextmanager
+def read_locked(lock_path: Path) -> Iterator[None]:
+    """A shared lock for reading the catalogue and the journal as one snapshot.
+
+    Never creates the library directory; without a usable lock file it reads unlocked.
+    """
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+        yield
+    finally:
+        if fcntl is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+@contextlib.contextmanager
 def locked(lock_path: Path, *, shared: bool = False) -> Iterator[None]:
     """Hold an advisory lock on `lock_path` (exclusive by default) for the `with` block."""
     lock_path.parent.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,7 @@ import orjson
 from tinydb import TinyDB
 
 from readq.dedup import make_id, merge, paper_from_entry, title_key
-from readq.fsutil import atomic_write, clean_temp_files, locked
+from readq.fsutil import atomic_write, clean_temp_files, locked, read_locked
 from readq.model import Entry, Paper, Status
 from readq.storage import (
     SCHEMA_VERSION,
@@ -140,6 +140,7 @@ class Library:
         self.reloaded = False  # set by a full reload; see drain_external()
         self._external: set[str] = set()
         self.warnings: list[str] = []
+        self._lock_depth = 0  # > 0 while this object holds the library lock (shared or exclusive)
 
     # ------------------------------------------------------------------ loading
     def exists(self) -> bool:
@@ -153,14 +154,14 @@ class Library:
 
     def load(self) -> Library:
         """Read the whole catalogue (titles, abstracts) and replay the journal."""
-        with paused_gc():
+        with self._read_lock(), paused_gc():
             return self._load()
 
     def _load(self) -> Library:
         if self._papers is not None and self._loaded_stat == _stat_key(self.papers_path):
             self.refresh()
             return self
-        removed = clean_temp_files(self.path)
+        removed = self._clean_temp_files()
         if removed:
             self.warnings.append(f"removed {len(removed)} temporary file(s) left by an interrupted write")
         self._journal.reset()
@@ -196,6 +197,38 @@ class Library:
         self.reloaded = True
         return self
 
+    def _clean_temp_files(self) -> list[Path]:
+        """Remove temporaries of interrupted writes, never those of a write in progress.
+
+        Every write in the library directory happens under the exclusive lock, so while this
+        object holds the shared or the exclusive lock no other process is mid-write.
+        """
+        return clean_temp_files(self.path) if self._lock_depth else []
+
+    @contextlib.contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        """The exclusive inter-process lock, remembering that this object holds it."""
+        with locked(self.lock_path):
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+
+    @contextlib.contextmanager
+    def _read_lock(self) -> Iterator[None]:
+        """Read catalogue and journal as one snapshot: no catalogue rewrite may fold the journal
+        between the two reads. Not taken again while this object holds any library lock."""
+        if self._lock_depth or not self.path.is_dir():
+            yield
+            return
+        with read_locked(self.lock_path):
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+
     def drain_external(self) -> set[str] | None:
         """Ids whose state another process changed since the last call; None after a full reload.
 
@@ -214,19 +247,30 @@ class Library:
             return
         metas = raw.get("meta") or {}
         for doc in metas.values():
-            schema = doc.get("schema", SCHEMA_VERSION)
-            if isinstance(schema, int) and schema > SCHEMA_VERSION:
-                raise LibraryError(
-                    f"{self.papers_path}: written by a newer readq (schema {schema}, "
-                    f"this one reads {SCHEMA_VERSION}); upgrade readq"
-                )
+            self._check_schema_value(doc.get("schema", SCHEMA_VERSION))
+
+    def _check_schema_value(self, schema: object) -> None:
+        if isinstance(schema, int) and schema > SCHEMA_VERSION:
+            raise LibraryError(
+                f"{self.papers_path}: written by a newer readq (schema {schema}, "
+                f"this one reads {SCHEMA_VERSION}); upgrade readq"
+            )
 
     def load_index(self) -> Library:
         """Read only ids and state (for mark/star): index.json plus the journal."""
+        with self._read_lock():
+            return self._load_index()
+
+    def _load_index(self) -> Library:
         if self._loaded:
             self.refresh()
             return self
-        index = read_json_file(self.index_path)
+        try:
+            index = read_json_file(self.index_path)
+        except LibraryCorrupt:
+            index = None  # derived data: rebuilt from the catalogue (below) on the next write
+        if isinstance(index, dict):
+            self._check_schema_value(index.get("schema", SCHEMA_VERSION))
         catalog = _stat_key(self.papers_path)
         if catalog is None:
             self._loaded = True
@@ -285,7 +329,10 @@ class Library:
                 if self._apply(pid, fld, value):
                     changed.add(pid)
         if self._journal.bad_lines:
-            self.warnings.append(f"{self._journal.path}: skipped {self._journal.bad_lines} unreadable line(s)")
+            self.warnings.append(
+                f"{self._journal.path}: skipped {self._journal.bad_lines} unreadable line(s); "
+                f"run `readq doctor` to check the library"
+            )
             self._journal.bad_lines = 0
         if changed:
             self.version += 1
@@ -310,6 +357,10 @@ class Library:
     # ------------------------------------------------------------------ reading
     def refresh(self) -> set[str] | None:
         """Pick up changes other processes made. Returns changed ids, or None after a full reload."""
+        with self._read_lock():
+            return self._refresh()
+
+    def _refresh(self) -> set[str] | None:
         if not self._loaded:
             self._ensure()
             return None
@@ -404,7 +455,7 @@ class Library:
             return []
         if not self.path.exists() or not self.papers_path.exists():
             self._ensure()
-        with locked(self.lock_path):
+        with self._write_lock():
             self._ensure()
             self.refresh()
             changes: list[Change] = []
@@ -438,7 +489,7 @@ class Library:
         """Merge digest entries into the library; one atomic catalogue write if anything changed."""
         report = IngestReport()
         self.path.mkdir(parents=True, exist_ok=True)
-        with locked(self.lock_path), paused_gc():
+        with self._write_lock(), paused_gc():
             self._ensure(full=True)
             self.refresh()
             assert self._papers is not None
@@ -484,7 +535,7 @@ class Library:
 
     def compact(self) -> None:
         """Fold the journal into the catalogue (also keeps a backup of the previous catalogue)."""
-        with locked(self.lock_path):
+        with self._write_lock():
             self._ensure(full=True)
             self.refresh()
             if self.papers_path.exists() or self._papers:
