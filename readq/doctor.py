@@ -46,7 +46,7 @@ def _clean_and_restore(
         if not repair:
             echo(f"a good backup exists ({backup.name}); run `readq doctor --repair` to restore it")
             return False
-        stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         aside = papers.with_name(f"{PAPERS_FILE}.damaged-{stamp}")
         os.replace(papers, aside)
         atomic_write(papers, backup.read_bytes())

@@ -130,10 +130,14 @@ def read_entries(
                 advance(item.size, item.name)
                 continue
             advance(item.size, item.name)
-            report.warnings.extend(str(w) for w in result.warnings)
             if not result.entries:
-                report.errors.append(f"{item.name}: no papers found")
+                # One line per unreadable file: the parser's own reason, not a warning plus an error.
+                reason = result.warnings[0].message if result.warnings else ""
+                if not reason.startswith("no papers found"):
+                    reason = "no papers found" + (f" ({reason})" if reason else "")
+                report.errors.append(f"{item.name}: {reason}")
                 continue
+            report.warnings.extend(str(w) for w in result.warnings)
             report.files_read += 1
             report.layouts[result.layout] = report.layouts.get(result.layout, 0) + 1
             entries.extend(result.entries)
