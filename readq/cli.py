@@ -153,9 +153,7 @@ def import_cmd(obj: Ctx, paths: Sequence[str], as_json: bool, quiet: bool) -> No
         import orjson
 
         click.echo(orjson.dumps(report.as_json(), option=orjson.OPT_INDENT_2).decode())
-    elif report.entries == 0:
-        click.echo(f"readq: nothing imported: none of the {report.files} input(s) held readable papers", err=True)
-    elif not quiet:
+    elif not quiet and report.entries:
         click.echo(report.summary())
     if report.entries == 0:
         sys.exit(EXIT_NOTHING)
