@@ -111,8 +111,8 @@ def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
-def _sort_key(paper: Paper) -> tuple[str, str, str]:
-    return (paper.date or "", paper.added or "", paper.title.casefold())
+def _sort_key(paper: Paper) -> tuple[str, str]:
+    return (paper.date or "", paper.added or "")
 
 
 class Library:
@@ -389,7 +389,9 @@ class Library:
         self._ensure(full=True)
         assert self._papers is not None
         if self._sorted_ids is None or len(self._sorted_ids) != len(self._papers):
-            ordered = sorted(self._papers.values(), key=_sort_key, reverse=True)
+            # Two stable sorts: titles A→Z within one date, dates newest first.
+            ordered = sorted(self._papers.values(), key=lambda p: p.title.casefold())
+            ordered.sort(key=_sort_key, reverse=True)
             self._sorted_ids = [p.id for p in ordered]
         return [self._papers[pid] for pid in self._sorted_ids]
 
