@@ -1,0 +1,113 @@
+"""The triage app: `ReadqApp(library_path, ...)` (a factory tests build on a temp library) and `run`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import partial
+from importlib import resources
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from readq.tui.screens.help import Section
+from readq.tui.screens.main import CITE_FORMATS, MainScreen
+from readq.tui.screens.messages import ErrorScreen
+from readq.tui.view import SORT_LABELS
+
+
+def samples_dir() -> Path:
+    """The sample digests shipped inside the package (offered on the empty-library screen)."""
+    return Path(str(resources.files("readq") / "samples"))
+
+
+class ReadqApp(App[None]):
+    """Keyboard-driven triage of a readq library."""
+
+    CSS_PATH = "readq.tcss"
+    TITLE = "readq"
+    BINDINGS: list[BindingType] = [
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit (every change is already saved)"),
+    ]
+
+    def __init__(
+        self,
+        library_path: Path | str,
+        *,
+        advance_on_mark: bool = True,
+        bulk_confirm: int = 20,
+        osc52: bool = True,
+        poll_interval: float = 1.0,
+        keymap: Mapping[str, str] | None = None,
+    ) -> None:
+        """`bulk_confirm`: ask before changing more papers than this at once.
+        `osc52`: also copy through the terminal (OSC 52). `keymap`: binding id -> keys."""
+        super().__init__()
+        self.library_path = Path(library_path).expanduser()
+        self.advance_on_mark = advance_on_mark
+        self.bulk_confirm = bulk_confirm
+        self.osc52 = osc52
+        self.poll_interval = poll_interval
+        if keymap:
+            self.set_keymap(dict(keymap))
+
+    def on_mount(self) -> None:
+        from readq.library import Library
+        from readq.tui.session import Session
+
+        try:
+            session = Session(Library(self.library_path))
+        except Exception as exc:
+            self.show_library_error(exc)
+            return
+        self.push_screen(MainScreen(session))
+
+    def show_library_error(self, exc: BaseException) -> None:
+        """Replace everything with a plain message naming the file (never a traceback)."""
+        title = "The library cannot be opened"
+        message = str(exc) or type(exc).__name__
+        if str(self.library_path) not in message:
+            message = f"{self.library_path}: {message}"
+        self.push_screen(ErrorScreen(title, message))
+
+    def help_sections(self) -> list[Section]:
+        """Binding groups for `?`, in the order a newcomer needs them."""
+        from readq.tui.widgets.filter_bar import FILTER_KEYS
+        from readq.tui.widgets.paper_list import PaperList
+
+        return [
+            ("Triage (list and sidebar)", MainScreen.BINDINGS),
+            ("Moving in the list", PaperList.BINDINGS),
+            ("While filtering (after /)", FILTER_KEYS),
+            ("App", [*self.BINDINGS, Binding("ctrl+p", "command_palette", "Command palette",
+                                            id="palette", tooltip="Search every action by name")]),
+        ]
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette lists the same actions as the keys (plus a few with arguments)."""
+        yield from super().get_system_commands(screen)
+        if not isinstance(screen, MainScreen):
+            return
+        for binding in MainScreen.BINDINGS:
+            assert isinstance(binding, Binding)
+            keys = binding.key_display or binding.key
+            yield SystemCommand(
+                binding.description, f"{binding.tooltip}  [{keys}]", partial(self.run_action, binding.action, screen)
+            )
+        for fmt, label in CITE_FORMATS:
+            yield SystemCommand(
+                f"Copy citation as {label}", f"Copy the highlighted paper's citation as {label}",
+                partial(screen.action_copy_cite, fmt),
+            )
+        for sort, label in SORT_LABELS.items():
+            yield SystemCommand(f"Sort by {label}", f"Order the list by {label}", partial(setattr, screen, "sort", sort))
+        yield SystemCommand(
+            "Select the highlighted paper", "Toggle it in the selection  [space]",
+            partial(self.run_action, "toggle_select", screen.paper_list),
+        )
+
+
+def run(library_path: Path | str) -> None:
+    """Open the triage app on `library_path` (called by `readq` with no subcommand)."""
+    ReadqApp(library_path).run()

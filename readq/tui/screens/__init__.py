@@ -1,0 +1,1 @@
+"""Screens of the triage app: the main triage screen, help, dialogs and message screens."""

@@ -1,0 +1,608 @@
+"""The triage screen: it owns the view state (query, queue, sort, selection) and the handlers.
+
+Flow: paint first, load the library and build the search index in a thread worker, then filter
+in an exclusive thread worker on every keystroke (stale results are dropped by generation).
+State changes go through `Session` (durable when it returns) and only then repaint.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.actions import SkipAction
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual import events
+from textual.events import Resize
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.timer import Timer
+from textual.worker import get_current_worker
+
+from readq.library import LibraryError
+from readq.model import Paper, Status
+from readq.search import SearchIndex
+from readq.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, CopyFallbackDialog, ExportDialog
+from readq.tui.screens.help import HelpScreen
+from readq.tui.screens.messages import EmptyLibraryScreen
+from readq.tui.line_editor import LineEditor
+from readq.tui.session import Outcome, Session, Snapshot
+from readq.tui.view import SORT_LABELS, SORTS, ViewSpec, build_view
+from readq.tui.widgets.detail import DetailPane
+from readq.tui.widgets.filter_bar import FILTER_CLEAR, FILTER_PASS_THROUGH, FILTER_SUBMIT, FilterBar
+from readq.tui.widgets.paper_list import ListHeader, PaperList
+from readq.tui.widgets.sidebar import Sidebar
+from readq.tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from readq.tui.app import ReadqApp
+
+DETAIL_DELAY = 0.06  # seconds the cursor rests before the detail pane follows
+NARROW = 120  # below this width the detail pane moves under the list
+CITE_FORMATS = [("bibtex", "BibTeX"), ("markdown", "Markdown link"), ("text", "Plain text")]
+STATUS_WORDS = {"new": "new", "to-read": "to-read", "read": "read", "skipped": "skipped"}
+
+
+class MainScreen(Screen[None]):
+    """Sidebar of queues, the filter bar, the paper list and the detail pane."""
+
+    AUTO_FOCUS = None  # the list takes focus once loaded; the filter input must not grab keys
+
+    BINDINGS: list[BindingType] = [
+        # priority: runs in the app loop as the key arrives, so the keys behind it in a fast
+        # "/query" burst are already routed to the filter (see on_key).
+        Binding("slash", "focus_filter", "Filter", key_display="/", id="filter.focus", priority=True,
+                tooltip="Filter as you type; Enter goes to the first match, Esc clears"),
+        Binding("t", "mark('to-read')", "To read", id="mark.to_read",
+                tooltip="Mark the highlighted paper (or the selection) to-read"),
+        Binding("r", "mark('read')", "Read", id="mark.read",
+                tooltip="Mark the highlighted paper (or the selection) read"),
+        Binding("x", "mark('skipped')", "Skip", id="mark.skipped",
+                tooltip="Mark the highlighted paper (or the selection) skipped"),
+        Binding("n", "mark('new')", "New", id="mark.new", show=False,
+                tooltip="Put the highlighted paper (or the selection) back to new"),
+        Binding("s", "star", "Star", id="star.toggle",
+                tooltip="Star or unstar the highlighted paper (or the selection)"),
+        Binding("u", "undo", "Undo", id="undo",
+                tooltip="Undo the last status, star or bulk change of this session"),
+        Binding("y", "copy_link", "Link", id="copy.link", tooltip="Copy the paper's link"),
+        Binding("c", "copy_cite", "Cite", id="copy.cite", tooltip="Copy a BibTeX citation"),
+        Binding("C", "cite_as", "Cite as…", id="copy.cite_as", show=False,
+                tooltip="Copy a citation as BibTeX, Markdown or plain text"),
+        Binding("e", "export", "Export", id="export",
+                tooltip="Export the current view (or the selection) to a file"),
+        Binding("o", "open_link", "Open", id="open", show=False,
+                tooltip="Open the paper's page in the web browser"),
+        Binding("a", "select_all", "Select all", id="select.all", show=False,
+                tooltip="Select every paper in the current view"),
+        Binding("escape", "clear", "Clear", id="select.clear", show=False,
+                tooltip="Clear the selection, else the filter"),
+        Binding("S", "cycle_sort", "Sort", id="view.sort", show=False,
+                tooltip="Sort by relevance, date, upvotes, title, times seen"),
+        Binding("R", "reverse_sort", "Reverse", id="view.reverse", show=False,
+                tooltip="Reverse the sort order"),
+        Binding("d", "toggle_detail", "Details", id="view.detail", show=False,
+                tooltip="Show or hide the detail pane"),
+        Binding("question_mark", "help", "Help", key_display="?", id="help",
+                tooltip="Show every key"),
+    ]
+
+    filter_text: reactive[str] = reactive("", init=False)
+    queue: reactive[str] = reactive("all", init=False)
+    queue_label: reactive[str] = reactive("All")
+    sort: reactive[str] = reactive("relevance", init=False)
+    reverse: reactive[bool] = reactive(False, init=False)
+    shown: reactive[int] = reactive(0)
+    total: reactive[int] = reactive(0)
+    selected: reactive[int] = reactive(0)
+    busy: reactive[str] = reactive("Loading library…")  # not `loading`: Widget.loading covers the widget
+    elapsed_ms: reactive[float] = reactive(0.0)
+    editing = False  # keys go to the filter (see on_key)
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self._gen = 0  # bumped per view request; workers drop results of older generations
+        self._installed_gen = 0
+        self._pending_keep: str | None = None
+        self.editor = LineEditor()
+        self._detail_paper: Paper | None = None
+        self._detail_timer: Timer | None = None
+
+    @property
+    def rq(self) -> ReadqApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def paper_list(self) -> PaperList:
+        return self.query_one(PaperList)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="body"):
+            yield Sidebar(id="sidebar")
+            with Vertical(id="main"):
+                yield FilterBar(id="filter")
+                with Horizontal(id="content"):
+                    with Vertical(id="list-col"):
+                        yield ListHeader(id="list-header")
+                        yield PaperList(id="papers")
+                    yield DetailPane(id="detail")
+        yield StatusBar(id="status").data_bind(
+            MainScreen.shown, MainScreen.total, MainScreen.filter_text, MainScreen.queue_label,
+            MainScreen.sort, MainScreen.reverse, MainScreen.selected, MainScreen.busy,
+            MainScreen.elapsed_ms,
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        # A static message, not Widget.loading: its animation repaints ~60 times a second, and
+        # that UI-thread work starves the loading thread of the GIL (3x slower at 100k papers).
+        self.paper_list.placeholder = "Loading library…"
+        self.paper_list.focus()
+        self._start_load()
+        self.set_interval(self.rq.poll_interval, self._poll_tick)
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
+
+    # ------------------------------------------------------------------ loading and polling
+    def _start_load(self) -> None:
+        self.busy = self.busy or "Loading library…"
+        self._load_worker()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load_worker(self) -> None:
+        try:
+            snapshot = self.session.load()
+        except LibraryError as exc:
+            self.app.call_from_thread(self.rq.show_library_error, exc)
+            return
+        except Exception as exc:  # anything else: a message, never a traceback
+            self.app.call_from_thread(self.rq.show_library_error, exc)
+            return
+        self.app.call_from_thread(self._install_snapshot, snapshot)
+
+    def _install_snapshot(self, snapshot: Snapshot) -> None:
+        current = self.paper_list.current
+        self.session.install(snapshot)
+        self.busy = "Indexing for search…" if snapshot.papers else ""
+        self.paper_list.placeholder = "No papers match. Change the filter (/, Esc clears) or the queue."
+        if self.focused is None:
+            self.paper_list.focus()
+        sidebar = self.query_one(Sidebar)
+        sidebar.set_counts(snapshot.counts)
+        sidebar.set_digests(snapshot.digests)
+        for warning in snapshot.warnings:
+            self.notify(warning, severity="warning")
+        if not snapshot.papers:
+            self.app.push_screen(EmptyLibraryScreen(str(self.session.library.path)), self._empty_done)
+            return
+        self._refilter(keep_id=current.id if current else None)
+        # Let the list paint before the index build competes with the UI for the GIL.
+        self.set_timer(0.3, lambda: self._index_worker(snapshot.papers))
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def _index_worker(self, papers: list[Paper]) -> None:
+        try:
+            index = self.session.build_index(papers)
+        except Exception as exc:
+            self.app.call_from_thread(self.notify, f"Search is unavailable: {exc}", severity="error")
+            return
+        self.app.call_from_thread(self._install_index, index, papers)
+
+    def _install_index(self, index: SearchIndex, papers: list[Paper]) -> None:
+        if self.session.install_index(index, papers):
+            self.busy = ""
+            if self.filter_text.strip():
+                self._keep_refilter()
+
+    def _empty_done(self, import_samples: bool | None) -> None:
+        if import_samples:
+            self.busy = "Importing the sample digests…"
+            self.paper_list.placeholder = "Importing the sample digests…"
+            self.paper_list.set_rows([], [], "")
+            self._import_samples()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _import_samples(self) -> None:
+        from readq.ingest import import_paths
+        from readq.tui.app import samples_dir
+
+        try:
+            with self.session.lock:
+                report = import_paths(self.session.library, [str(samples_dir())])
+        except Exception as exc:
+            self.app.call_from_thread(self.rq.show_library_error, exc)
+            return
+        self.app.call_from_thread(self.notify, report.summary())
+        self.app.call_from_thread(self._start_load)
+
+    def _poll_tick(self) -> None:
+        if not self.session.papers or self.busy.startswith("Loading") or self.busy.startswith("Importing"):
+            return
+        self._poll_worker()
+
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def _poll_worker(self) -> None:
+        try:
+            outcome = self.session.poll()
+        except Exception as exc:  # a transient read error: say so, try again next tick
+            self.app.call_from_thread(self.notify, f"Could not re-read the library: {exc}", severity="warning")
+            return
+        if outcome.reload or outcome.papers:
+            self.app.call_from_thread(self._apply_outcome, outcome)
+
+    def _apply_outcome(self, outcome: Outcome) -> None:
+        """Repaint after a durable write or another process's change."""
+        if outcome.reload:
+            self._start_load()
+            return
+        if not outcome.papers:
+            return
+        self.session.apply(outcome)
+        self.query_one(Sidebar).set_counts(self.session.counts())
+        self.paper_list.repaint(self.session.papers)
+
+    # ------------------------------------------------------------------ filtering
+    def _spec(self) -> ViewSpec:
+        return ViewSpec(self.filter_text, self.queue, self.sort, self.reverse)
+
+    def _refilter(self, keep_id: str | None = None) -> None:
+        if not self.session.papers:
+            return
+        self._gen += 1
+        self._pending_keep = keep_id
+        self._search_worker(self._gen, self._spec(), keep_id)
+
+    def _compute(self, spec: ViewSpec, cancelled: Callable[[], bool]) -> list[int] | None:
+        """Search + queue filter + sort; runs in the search worker (or inline in `_settle`)."""
+        index, papers = self.session.index, self.session.papers
+        if spec.filter_text.strip():
+            if index is None:
+                return None  # still indexing: `_install_index` filters once it is ready
+            ranked = index.search(spec.filter_text, cancel=cancelled).order
+        else:
+            ranked = range(len(papers))
+        if cancelled():
+            return None
+        return build_view(papers, ranked, spec, cancelled)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search_worker(self, gen: int, spec: ViewSpec, keep_id: str | None) -> None:
+        worker = get_current_worker()
+
+        def cancelled() -> bool:
+            return worker.is_cancelled or gen != self._gen
+
+        start = time.perf_counter()
+        try:
+            order = self._compute(spec, cancelled)
+        except Exception as exc:  # a malformed query: keep the last good view
+            if not cancelled():
+                self.app.call_from_thread(self.notify, f"Filter: {exc}", severity="warning", timeout=3)
+            return
+        if order is None or cancelled():
+            return
+        elapsed = (time.perf_counter() - start) * 1000
+        self.app.call_from_thread(self._install_view, gen, spec, order, elapsed, keep_id)
+
+    def _settle(self) -> None:
+        """Keys that act on papers must see the current filter's rows: finish a pending search now.
+
+        Typing `/query Enter t` quickly can press `t` before the worker reports; computing the
+        view inline (tens of ms at 100k papers) is better than marking the wrong paper.
+        """
+        if not self.session.papers or self._installed_gen == self._gen:
+            return
+        spec, start = self._spec(), time.perf_counter()
+        try:
+            order = self._compute(spec, lambda: False)
+        except Exception:
+            return
+        if order is not None:
+            elapsed = (time.perf_counter() - start) * 1000
+            self._install_view(self._gen, spec, order, elapsed, self._pending_keep)
+
+    def _install_view(self, gen: int, spec: ViewSpec, order: list[int], elapsed: float, keep_id: str | None) -> None:
+        if gen != self._gen or gen == self._installed_gen:
+            return  # a newer query is on its way, or `_settle` installed this one already
+        self._installed_gen = gen
+        papers = self.session.papers
+        self.paper_list.set_rows(papers, order, spec.filter_text, keep_id=keep_id)
+        self.shown, self.total, self.elapsed_ms = len(order), len(papers), elapsed
+
+    def watch_filter_text(self) -> None:
+        self._refilter()
+
+    def watch_queue(self) -> None:
+        self._refilter()
+
+    def watch_sort(self) -> None:
+        self._keep_refilter()
+
+    def watch_reverse(self) -> None:
+        self._keep_refilter()
+
+    def _keep_refilter(self) -> None:
+        current = self.paper_list.current
+        self._refilter(keep_id=current.id if current else None)
+
+    # ------------------------------------------------------------------ the filter's keys
+    def on_key(self, event: events.Key) -> None:
+        """While filtering, keys edit the query; they reach here before any binding runs."""
+        if not self.editing:
+            return
+        key = event.key
+        if key == FILTER_SUBMIT:
+            self._stop_editing()
+            self._settle()
+            self.paper_list.cursor = 0
+        elif key == FILTER_CLEAR:
+            self._set_filter("")
+            self._stop_editing()
+        elif key in FILTER_PASS_THROUGH or not self.editor.handle(key, event.character):
+            return  # arrows move the list; ctrl+p, tab… keep working
+        else:
+            self._set_filter(self.editor.text)
+        event.stop()
+        event.prevent_default()
+
+    def on_paste(self, event: events.Paste) -> None:
+        if self.editing:
+            self.editor.insert(event.text)
+            self._set_filter(self.editor.text)
+            event.stop()
+
+    def _set_filter(self, text: str) -> None:
+        if text != self.editor.text:
+            self.editor.set(text)
+        bar = self.query_one(FilterBar)
+        bar.text, bar.cursor = self.editor.text, self.editor.cursor
+        self.filter_text = self.editor.text
+
+    def _stop_editing(self) -> None:
+        self.editing = False
+        self.query_one(FilterBar).active = False
+
+    def on_filter_bar_clicked(self, event: FilterBar.Clicked) -> None:
+        self.action_focus_filter()
+
+    def on_sidebar_queue_changed(self, event: Sidebar.QueueChanged) -> None:
+        self.queue, self.queue_label = event.queue, event.label
+
+    def on_paper_list_highlighted(self, event: PaperList.Highlighted) -> None:
+        # Debounced: holding `j` or typing a query moves the cursor many times a second, and
+        # laying out a long abstract each time would make every keystroke cost a layout.
+        self._detail_paper = event.paper
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(DETAIL_DELAY, self._show_detail)
+
+    def _show_detail(self) -> None:
+        self._detail_timer = None
+        detail = self.query_one(DetailPane)
+        if detail.display:
+            detail.show_paper(self._detail_paper, self.filter_text)
+
+    def on_paper_list_selection_changed(self, event: PaperList.SelectionChanged) -> None:
+        self.selected = event.count
+
+    # ------------------------------------------------------------------ triage
+    def _targets(self) -> tuple[list[str], bool]:
+        """The selection within the current view (bulk), else the highlighted paper."""
+        self._settle()
+        papers = self.paper_list
+        if papers.selected:
+            return [pid for pid in papers.view_ids() if pid in papers.selected], True
+        paper = papers.current
+        return ([paper.id] if paper else []), False
+
+    def _confirm_then(self, count: int, question: str, go: Callable[[], None]) -> None:
+        if count > self.rq.bulk_confirm:
+            self.app.push_screen(ConfirmDialog(question), lambda ok: go() if ok else None)
+        else:
+            go()
+
+    def _write(self, op: Callable[[], Outcome]) -> Outcome | None:
+        """Run a library write; on failure say why and leave the screen as it was."""
+        try:
+            outcome = op()
+        except (LibraryError, OSError) as exc:
+            self.notify(f"Not saved: {exc}", severity="error", timeout=8)
+            return None
+        self._apply_outcome(outcome)
+        return outcome
+
+    def action_mark(self, status: str) -> None:
+        ids, bulk = self._targets()
+        if not ids:
+            self.notify("Nothing to mark here" + (" (the selection is outside this view)" if bulk else ""))
+            return
+        target = Status(status)
+
+        def go() -> None:
+            outcome = self._write(lambda: self.session.set_status(ids, target))
+            if outcome is None:
+                return
+            if bulk:
+                self.paper_list.clear_selection()
+                self.notify(f"Marked {len(outcome.changes):,} paper(s) {status}")
+            elif self.rq.advance_on_mark:
+                self.paper_list.action_cursor_down()
+
+        self._confirm_then(len(ids), f"Mark {len(ids):,} papers {STATUS_WORDS[status]}?", go)
+
+    def action_star(self) -> None:
+        ids, bulk = self._targets()
+        if not ids:
+            self.notify("Nothing to star here")
+            return
+
+        def go() -> None:
+            outcome = self._write(lambda: self.session.toggle_star(ids))
+            if outcome is not None and bulk:
+                self.paper_list.clear_selection()
+                starred = sum(1 for c in outcome.changes if c.new)
+                self.notify(f"Starred {starred:,}, unstarred {len(outcome.changes) - starred:,}")
+
+        self._confirm_then(len(ids), f"Toggle the star of {len(ids):,} papers?", go)
+
+    def action_undo(self) -> None:
+        try:
+            outcome = self.session.undo()
+        except (LibraryError, OSError) as exc:
+            self.notify(f"Undo not saved: {exc}", severity="error", timeout=8)
+            return
+        if outcome is None:
+            self.notify("Nothing to undo")
+            return
+        self._apply_outcome(outcome)
+        ids = {c.id for c in outcome.changes}
+        if len(ids) == 1:
+            (pid,) = ids
+            papers = self.paper_list
+            for row, idx in enumerate(papers.order):
+                if papers.papers[idx].id == pid:
+                    papers.cursor = row
+                    break
+        self.notify(f"Undid {len(outcome.changes):,} change(s)" if outcome.changes else "Nothing left to undo")
+
+    def action_select_all(self) -> None:
+        self.paper_list.select_all()
+        self.notify(f"Selected {len(self.paper_list.selected):,} paper(s) in this view")
+
+    def action_clear(self) -> None:
+        if not self.paper_list.clear_selection() and self.filter_text:
+            self._set_filter("")
+
+    # ------------------------------------------------------------------ view
+    def action_focus_filter(self) -> None:
+        if self.editing:
+            raise SkipAction()  # "/" is part of the query: on_key types it
+        self.editing = True
+        self.editor.cursor = len(self.editor.text)
+        bar = self.query_one(FilterBar)
+        bar.active, bar.cursor = True, self.editor.cursor
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.notify(f"Sort: {SORT_LABELS[self.sort]}", timeout=1.5)
+
+    def action_reverse_sort(self) -> None:
+        self.reverse = not self.reverse
+
+    def action_toggle_detail(self) -> None:
+        detail = self.query_one(DetailPane)
+        detail.display = not detail.display
+        if detail.display:
+            detail.show_paper(self.paper_list.current, self.filter_text)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.rq.help_sections()))
+
+    # ------------------------------------------------------------------ copy, open, export
+    def _current(self) -> Paper | None:
+        self._settle()
+        paper = self.paper_list.current
+        if paper is None:
+            self.notify("No paper highlighted")
+        return paper
+
+    def copy_text(self, text: str, what: str) -> None:
+        """Copy by every route; when none works show the text so it can be copied by hand."""
+        from readq.clipboard import copy
+
+        osc52 = self.app.copy_to_clipboard if self.rq.osc52 else None
+        try:
+            result = copy(text, osc52=osc52, what=what)
+        except Exception as exc:  # the clipboard must never take the app down
+            self.app.push_screen(CopyFallbackDialog(text, f"Could not copy {what}: {exc}"))
+            return
+        if result.ok:
+            self.notify(result.message, timeout=2)
+        else:
+            self.app.push_screen(CopyFallbackDialog(text, result.message))
+
+    def action_copy_link(self) -> None:
+        from readq.links import best_link
+
+        if paper := self._current():
+            self.copy_text(best_link(paper), "link")
+
+    def action_copy_cite(self, fmt: str = "bibtex") -> None:
+        from readq.cite import cite
+
+        if paper := self._current():
+            self.copy_text(cite(paper, fmt), f"{fmt} citation")
+
+    def action_cite_as(self) -> None:
+        if self._current() is None:
+            return
+        self.app.push_screen(
+            ChoiceDialog("Copy citation as", CITE_FORMATS),
+            lambda fmt: self.action_copy_cite(fmt) if fmt else None,
+        )
+
+    def action_open_link(self) -> None:
+        from readq.links import best_link
+        from readq.tui.browser import browser_problem
+
+        paper = self._current()
+        if paper is None:
+            return
+        url = best_link(paper)
+        problem = browser_problem()
+        if problem:
+            self.notify(f"Cannot open a browser: {problem}. Press y to copy the link instead:\n{url}",
+                        severity="warning", timeout=8)
+            return
+        self._open_worker(url)
+
+    @work(thread=True, group="open", exit_on_error=False)
+    def _open_worker(self, url: str) -> None:
+        from readq.tui.browser import open_url
+
+        message = open_url(url)
+        self.app.call_from_thread(self.notify, message, timeout=3)
+
+    def action_export(self) -> None:
+        ids, bulk = self._targets()
+        if bulk:
+            chosen = set(ids)
+            papers = [p for p in self.paper_list.view_papers() if p.id in chosen]
+            what = "the selection in this view"
+        else:
+            papers = self.paper_list.view_papers()
+            what = f"{self.queue_label}" + (f", filter {self.filter_text!r}" if self.filter_text else "")
+        if not papers:
+            self.notify("Nothing to export in this view")
+            return
+        self.app.push_screen(
+            ExportDialog(len(papers), what, Path.cwd()),
+            lambda answer: self._export_worker(papers, *answer) if answer else None,
+        )
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def _export_worker(self, papers: list[Paper], fmt: str, path: Path, force: bool = False) -> None:
+        from readq.export import write
+        from readq.fsutil import FileExistsNoForce
+
+        try:
+            count = write(papers, fmt, path, force=force)
+        except FileExistsNoForce:
+            self.app.call_from_thread(
+                self.app.push_screen,
+                ConfirmDialog(f"{path} exists. Overwrite it?", yes="Overwrite", no="Cancel"),
+                lambda ok: self._export_worker(papers, fmt, path, True) if ok else None,
+            )
+            return
+        except (OSError, ValueError) as exc:
+            self.app.call_from_thread(self.notify, f"Export failed: {exc}", severity="error", timeout=8)
+            return
+        self.app.call_from_thread(self.notify, f"Exported {count:,} paper(s) to {path}", timeout=4)

@@ -1,0 +1,121 @@
+"""What the list shows, computed without Textual: queues, sort orders and the view builder.
+
+`build_view` runs in a thread worker (it touches every paper at 100k), so it is a plain function
+over immutable `Paper` records and returns a new list of indices; the UI thread only swaps it in.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from readq.model import Paper, Status
+
+STATUS_GLYPHS = {
+    Status.NEW: "•",
+    Status.TO_READ: "»",
+    Status.READ: "✓",
+    Status.SKIPPED: "×",
+}
+STAR_GLYPH = "★"
+
+# (queue id, label) for the fixed queues; digest queues are "digest:<file>".
+FIXED_QUEUES: tuple[tuple[str, str], ...] = (
+    ("all", "All"),
+    ("new", "New"),
+    ("to-read", "To read"),
+    ("read", "Read"),
+    ("skipped", "Skipped"),
+    ("starred", "Starred"),
+)
+DIGEST_PREFIX = "digest:"
+
+SORTS: tuple[str, ...] = ("relevance", "date", "upvotes", "title", "seen")
+SORT_LABELS = {
+    "relevance": "relevance",
+    "date": "date",
+    "upvotes": "upvotes",
+    "title": "title",
+    "seen": "times seen",
+}
+
+
+def queue_predicate(queue: str) -> Callable[[Paper], bool] | None:
+    """A test for membership of `queue`, or None for "all"."""
+    if queue == "all":
+        return None
+    if queue == "starred":
+        return lambda p: p.starred
+    if queue.startswith(DIGEST_PREFIX):
+        name = queue[len(DIGEST_PREFIX) :]
+        return lambda p: any(s.file == name for s in p.sources)
+    status = Status(queue)
+    return lambda p: p.status is status
+
+
+def _sort_key(sort: str) -> Callable[[Paper], object]:
+    if sort == "date":
+        return lambda p: p.date or ""
+    if sort == "upvotes":
+        return lambda p: p.upvotes if p.upvotes is not None else -1
+    if sort == "title":
+        return lambda p: p.title.casefold()
+    if sort == "seen":
+        return lambda p: len(p.sources)
+    raise ValueError(f"unknown sort {sort!r}")
+
+
+def default_descending(sort: str) -> bool:
+    """Dates, upvotes and sightings read best biggest first; titles A to Z."""
+    return sort in ("date", "upvotes", "seen")
+
+
+@dataclass(frozen=True, slots=True)
+class ViewSpec:
+    """Everything that decides which rows the list shows, and in what order."""
+
+    filter_text: str = ""
+    queue: str = "all"
+    sort: str = "relevance"
+    reverse: bool = False
+
+
+def build_view(
+    papers: Sequence[Paper],
+    ranked: Sequence[int],
+    spec: ViewSpec,
+    cancel: Callable[[], bool] | None = None,
+) -> list[int] | None:
+    """Filter the ranked indices by queue, then sort; None when cancelled part-way."""
+    pred = queue_predicate(spec.queue)
+    ranked = ranked.tolist() if hasattr(ranked, "tolist") else list(ranked)  # numpy -> ints
+    order = ranked if pred is None else [i for i in ranked if pred(papers[i])]
+    if cancel is not None and cancel():
+        return None
+    if spec.sort != "relevance":
+        key = _sort_key(spec.sort)
+        # sorted() is stable: equal keys keep their relevance (or newest-first) order.
+        order.sort(key=lambda i: key(papers[i]), reverse=default_descending(spec.sort))
+    if spec.reverse:
+        order.reverse()
+    return order
+
+
+def digest_counts(papers: Sequence[Paper]) -> list[tuple[str, str | None, int]]:
+    """(file, latest digest date, papers) per digest, newest digest first."""
+    counts: Counter[str] = Counter()
+    dates: dict[str, str | None] = {}
+    for paper in papers:
+        for source in paper.sources:
+            counts[source.file] += 1
+            known = dates.get(source.file)
+            if source.digest_date and (known is None or source.digest_date > known):
+                dates[source.file] = source.digest_date
+            else:
+                dates.setdefault(source.file, known)
+    return sorted(
+        ((f, dates.get(f), n) for f, n in counts.items()),
+        key=lambda t: (t[1] or "", t[0]),
+        reverse=True,
+    )

@@ -1,0 +1,1 @@
+"""Widgets of the triage app: each owns its rendering and posts messages up to the screen."""

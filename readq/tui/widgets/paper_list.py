@@ -1,0 +1,333 @@
+"""The paper list: a Line-API `ScrollView` over an array of indices, rendering only visible rows.
+
+`DataTable`/`ListView` build a widget or a row object per paper and take seconds at 100k papers;
+this list holds the papers (shared with the search index), an `order` of indices into them and a
+cursor, and paints each visible row on demand in `render_line`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widget import Widget
+
+from readq.model import Paper, Status
+from readq.tui.view import STAR_GLYPH, STATUS_GLYPHS
+
+PREFIX = 5  # "▍• ★ ": selection bar, status, space, star, space
+DATE_W, VOTES_W, SEEN_W = 11, 6, 5
+MIN_TITLE = 16
+
+STATUS_STYLES = {
+    Status.NEW: Style(color="cyan", bold=True),
+    Status.TO_READ: Style(color="yellow", bold=True),
+    Status.READ: Style(color="green"),
+    Status.SKIPPED: Style(color="bright_black"),
+}
+STAR_STYLE = Style(color="yellow", bold=True)
+
+
+def columns(width: int) -> tuple[int, bool, bool, bool]:
+    """(title width, show date, show upvotes, show seen) for a list `width` cells wide."""
+    show = [True, True, True]
+    widths = [DATE_W, VOTES_W, SEEN_W]
+    # Drop "seen", then upvotes, then the date until the title keeps a readable width.
+    for drop in (2, 1, 0):
+        if width - PREFIX - sum(w for w, s in zip(widths, show) if s) >= MIN_TITLE:
+            break
+        show[drop] = False
+    title_w = max(1, width - PREFIX - sum(w for w, s in zip(widths, show) if s))
+    return title_w, show[0], show[1], show[2]
+
+
+@lru_cache(maxsize=4096)
+def _spans(query: str, text: str) -> tuple[tuple[int, int], ...]:
+    """Matched character spans for highlighting (cached: rows repaint on every cursor move)."""
+    if not query.strip():
+        return ()
+    try:
+        from readq.search import highlight_spans
+
+        return tuple(highlight_spans(query, text))
+    except Exception:  # a half-typed query must never break painting
+        return ()
+
+
+def highlighted(text: str, query: str, style: Style) -> Text:
+    """`text` with the characters `query` matched styled."""
+    out = Text(text)
+    for start, end in _spans(query, text):
+        out.stylize(style, start, end)
+    return out
+
+
+class ListHeader(Widget):
+    """Column titles above the paper list, laid out by the same `columns` function."""
+
+    DEFAULT_CSS = """
+    ListHeader { height: 1; color: $text-muted; text-style: bold; }
+    """
+
+    def render(self) -> Text:
+        title_w, date, votes, seen = columns(self.size.width)
+        text = Text(" St★ " + "Title".ljust(title_w)[:title_w])
+        if date:
+            text.append(" " + "Date".ljust(DATE_W - 1))
+        if votes:
+            text.append("Votes".rjust(VOTES_W))
+        if seen:
+            text.append("Seen".rjust(SEEN_W))
+        return text
+
+
+class PaperList(ScrollView, can_focus=True):
+    """Rows of papers; `order` indexes into `papers`; a cursor and a multi-selection of ids."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("g,home", "first", "First paper", show=False, id="list.first"),
+        Binding("G,end", "last", "Last paper", show=False, id="list.last"),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding(
+            "space", "toggle_select", "Select", id="list.select",
+            tooltip="Add or remove the highlighted paper from the selection",
+        ),
+    ]
+
+    COMPONENT_CLASSES = {
+        "paper-list--cursor",
+        "paper-list--selected",
+        "paper-list--match",
+        "paper-list--dim",
+    }
+
+    DEFAULT_CSS = """
+    PaperList { background: $surface; overflow-x: hidden; }
+    PaperList > .paper-list--cursor { background: $boost; text-style: bold; }
+    PaperList:focus > .paper-list--cursor { background: $accent 40%; }
+    PaperList > .paper-list--selected { background: $primary 25%; }
+    PaperList > .paper-list--match { color: $warning; text-style: bold underline; }
+    PaperList > .paper-list--dim { color: $text-muted; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+    placeholder: reactive[str] = reactive("")
+
+    class Highlighted(Message):
+        """The cursor moved to another paper (None: the view is empty)."""
+
+        def __init__(self, paper: Paper | None) -> None:
+            super().__init__()
+            self.paper = paper
+
+    class SelectionChanged(Message):
+        """The multi-selection changed."""
+
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.papers: Sequence[Paper] = ()
+        self.order: Sequence[int] = ()
+        self.selected: set[str] = set()
+        self.query_text = ""
+        self._last_paper: Paper | None = None
+        self._strips: dict[tuple[object, ...], Strip] = {}
+        self._strip_papers: dict[tuple[object, ...], Paper] = {}
+
+    # ------------------------------------------------------------------ data
+    def set_rows(
+        self, papers: Sequence[Paper], order: Sequence[int], query: str, *, keep_id: str | None = None
+    ) -> None:
+        """Show `order` (indices into `papers`); the cursor goes to `keep_id` or the first row."""
+        self.papers, self.order, self.query_text = papers, order, query
+        self.virtual_size = Size(self.size.width, len(order))
+        cursor = 0
+        if keep_id is not None:
+            for row, idx in enumerate(order):
+                if papers[idx].id == keep_id:
+                    cursor = row
+                    break
+        self.scroll_to(y=max(0, cursor - self.scrollable_content_region.height // 2), animate=False)
+        self.cursor = cursor
+        self.refresh()
+
+    def repaint(self, papers: Sequence[Paper] | None = None) -> None:
+        """Papers changed state in place: repaint visible rows, re-announce the current one."""
+        if papers is not None:
+            self.papers = papers
+        self.refresh()
+        self._announce(force=True)
+
+    @property
+    def current(self) -> Paper | None:
+        if 0 <= self.cursor < len(self.order):
+            return self.papers[self.order[self.cursor]]
+        return None
+
+    def view_papers(self) -> list[Paper]:
+        return [self.papers[i] for i in self.order]
+
+    def view_ids(self) -> list[str]:
+        return [self.papers[i].id for i in self.order]
+
+    # ------------------------------------------------------------------ cursor
+    def validate_cursor(self, cursor: int) -> int:
+        return max(0, min(cursor, len(self.order) - 1)) if self.order else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_line(old)
+        self.refresh_line(new)
+        self._scroll_to_cursor()
+        self._announce()
+
+    def _announce(self, force: bool = False) -> None:
+        paper = self.current
+        if force or paper is not self._last_paper:
+            self._last_paper = paper
+            self.post_message(self.Highlighted(paper))
+
+    def _scroll_to_cursor(self) -> None:
+        height = self.scrollable_content_region.height
+        top = round(self.scroll_offset.y)
+        if height <= 0:
+            return
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self.order))
+        self.call_after_refresh(self._scroll_to_cursor)
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.order) - 1
+
+    def action_page_down(self) -> None:
+        self.cursor += max(1, self.scrollable_content_region.height - 1)
+
+    def action_page_up(self) -> None:
+        self.cursor -= max(1, self.scrollable_content_region.height - 1)
+
+    def on_click(self, event: events.Click) -> None:
+        row = round(self.scroll_offset.y) + event.y
+        if 0 <= row < len(self.order):
+            self.cursor = row
+
+    # ------------------------------------------------------------------ selection
+    def action_toggle_select(self) -> None:
+        paper = self.current
+        if paper is None:
+            return
+        self.selected.symmetric_difference_update({paper.id})
+        self.refresh_line(self.cursor)
+        self.post_message(self.SelectionChanged(len(self.selected)))
+        self.cursor += 1
+
+    def select_all(self) -> None:
+        self.selected = set(self.view_ids())
+        self.refresh()
+        self.post_message(self.SelectionChanged(len(self.selected)))
+
+    def clear_selection(self) -> bool:
+        """Clear the selection; False when there was none."""
+        if not self.selected:
+            return False
+        self.selected = set()
+        self.refresh()
+        self.post_message(self.SelectionChanged(0))
+        return True
+
+    # ------------------------------------------------------------------ painting
+    def render_line(self, y: int) -> Strip:
+        row = round(self.scroll_offset.y) + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if row >= len(self.order) or width <= 0:
+            if row == 1 and not self.order and self.placeholder:
+                dim = self.get_component_rich_style("paper-list--dim")
+                return Strip([Segment("  " + self.placeholder, base + dim)]).crop_extend(0, width, base)
+            return Strip.blank(width, base)
+        paper = self.papers[self.order[row]]
+        selected, is_cursor = paper.id in self.selected, row == self.cursor
+        # Scrolling repaints every visible line; papers are immutable, so a row's strip is
+        # cached by identity of the record plus everything else that changes its look.
+        key = (id(paper), selected, is_cursor, width, self.query_text, self.has_focus)
+        strip = self._strips.get(key)
+        if strip is not None and self._strip_papers.get(key) is paper:
+            return strip
+        style = base
+        if selected:
+            style += self.get_component_rich_style("paper-list--selected")
+        if is_cursor:
+            style += self.get_component_rich_style("paper-list--cursor")
+        text = self._row_text(paper, width, selected)
+        segments = list(text.render(self.app.console))
+        strip = Strip(Segment.apply_style(segments, style), text.cell_len).crop_extend(0, width, style)
+        if len(self._strips) > 2000:
+            self._strips.clear()
+            self._strip_papers.clear()
+        self._strips[key] = strip
+        self._strip_papers[key] = paper
+        return strip
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()  # theme or focus styling changed
+        self._strip_papers.clear()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def _row_text(self, paper: Paper, width: int, selected: bool) -> Text:
+        title_w, show_date, show_votes, show_seen = columns(width)
+        dim = self.get_component_rich_style("paper-list--dim", partial=True)
+        text = Text.assemble(
+            ("▍" if selected else " ", STAR_STYLE if selected else Style()),
+            (STATUS_GLYPHS[paper.status], STATUS_STYLES[paper.status]),
+            " ",
+            (STAR_GLYPH if paper.starred else " ", STAR_STYLE),
+            " ",
+        )
+        match = self.get_component_rich_style("paper-list--match", partial=True)
+        title = highlighted(paper.title, self.query_text, match)
+        if paper.status is Status.SKIPPED or paper.status is Status.READ:
+            title.stylize(dim)
+        title.truncate(title_w, overflow="ellipsis", pad=True)
+        text.append_text(title)
+        if show_date:
+            text.append(" " + (paper.date or "").ljust(DATE_W - 1), dim)
+        if show_votes:
+            text.append(str(paper.upvotes).rjust(VOTES_W) if paper.upvotes is not None else " " * VOTES_W)
+        if show_seen:
+            seen = len(paper.sources)
+            text.append((f"{seen}×" if seen else "").rjust(SEEN_W), dim if seen < 2 else Style(bold=True))
+        return text
