@@ -7,6 +7,22 @@ sort of the survivors' scores over the precomputed newest-first order. Nothing s
 except the verify step of case-sensitive terms and phrases, which only visits candidates.
 See `textindex` for the index design and the measurements behind it, `rank` for scoring.
 
+Profile of bench/search_bench.py's typed queries at 100k (cProfile, 169 keystrokes, 2.4 s total):
+fuzzy title words 0.9 s (`process.extract` + a regex over all 19k title words + a Python ratio
+loop: 13-45 ms per keystroke for terms of >= 4 letters), postings gathers for short terms 0.85 s
+(1-character terms 35-100 ms, e.g. "t" in "video t", "!s"; 2-letter terms 5-15 ms), the rest
+< 0.3 s. Changes, and the side-by-side result (same process, keystrokes interleaved, identical
+result lists): fuzzy narrowed by length/first letter and vectorised (`rank.TitleWords`, 1-3 ms);
+short terms scored from a forward index (`textindex`); a warm-up thread (`start_warmup`, ~0.7 s of
+background work at 100k) precomputes every 1-character term, the fuzzy word table and the `^`/`$`
+keys. Typed-query latency at 100k (two runs): p50 4.7-6.4 -> 2.0-2.7 ms, p95 17-19 -> 6.6-7.0 ms,
+max 31-34 -> 9-10 ms; at 10k p95 3.2 -> 1.7 ms; at 1k p95 1.1 -> 0.9 ms. Start-up: `_State` reads the per-paper columns with one C-level pass per column
+and leaves what the first search does not need lazy (ids dict, `digest:`, `arxiv:`, `has:abstract`
+data), and sorts recency by ranking the few distinct dates (0.8 s -> 0.05 s). Still slow: a
+case-sensitive term whose lowercase form is common (`Video`: its lowercase candidates are most of
+the library, each verified with `in`) ~100-300 ms at 100k, and a quoted phrase of common words
+(`"video te"`) ~150-300 ms; both are cancellable between batches of 4,096 candidates.
+
 Thread-safety: `search` takes one reference to the current immutable-shaped `_State` and uses only
 it. `update` writes single elements of the state's numpy arrays and list (atomic under the GIL), so
 a concurrent search sees the old or the new status of that paper, never a torn structure.
@@ -20,8 +36,11 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from itertools import repeat
+from operator import attrgetter
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -33,6 +52,7 @@ from readq.search.textindex import FieldPostings, TextIndex, is_token_term, is_w
 _STATUS_CODE = {s: i for i, s in enumerate(Status)}
 _CACHE_TERMS = 48
 _VERIFY_BATCH = 4096
+_FORWARD_SHARE = 6  # forward scan when a term's postings exceed 1/6 of the field's pairs
 _EDGE_PUNCT = "".join(chr(c) for c in range(33, 127) if not chr(c).isalnum())
 
 
@@ -48,53 +68,124 @@ class SearchResult:
 
 
 class _State:
-    """Everything one search needs, built together; replaced wholesale by `replace_all`."""
+    """Everything one search needs, built together; replaced wholesale by `replace_all`.
 
-    def __init__(self, papers: Sequence[Paper]) -> None:
+    The text-derived part (`text`, `title_order`, `suffix_docs`) can come from a saved index
+    (`readq.search.persist`); everything that can change without an import (status, stars, upvotes,
+    dates...) is always read from `papers`.
+    """
+
+    def __init__(self, papers: Sequence[Paper], *, text: TextIndex | None = None,
+                 title_order: np.ndarray | None = None, suffix_docs: np.ndarray | None = None,
+                 columns: tuple[list[str], list[str], list[str]] | None = None) -> None:
         t0 = time.perf_counter()
         self.papers: list[Paper] = list(papers)
         ps = self.papers
         n = self.n = len(ps)
-        self.ids = {p.id: i for i, p in enumerate(ps)}
-        self.titles = [p.title for p in ps]
-        self.abstracts = [p.abstract for p in ps]
-        self.text = TextIndex.build(self.titles, self.abstracts)
-        low = [t.lower() for t in self.titles]
-        order = sorted(range(n), key=low.__getitem__)
-        self.prefix_keys = [low[i] for i in order]
-        self.prefix_docs = np.asarray(order, dtype=np.int32)
-        rev = [t[::-1] for t in low]
-        order = sorted(range(n), key=rev.__getitem__)
-        self.suffix_keys = [rev[i] for i in order]
-        self.suffix_docs = np.asarray(order, dtype=np.int32)
-        dates = [p.date or "" for p in ps]
-        by_title = sorted(range(n), key=lambda i: (low[i], self.titles[i]))
-        by_title.sort(key=dates.__getitem__, reverse=True)  # stable: newest first, then title
-        self.recency = np.asarray(by_title, dtype=np.int32)
-        self.status = np.zeros(n, dtype=np.int8)
-        self.starred = np.zeros(n, dtype=bool)
-        self.year = np.zeros(n, dtype=np.int32)
-        self.upvotes = np.full(n, -1, dtype=np.int32)
-        self.authors = np.full(n, -1, dtype=np.int32)
-        self.seen = np.zeros(n, dtype=np.int32)
-        self.has_links = np.zeros(n, dtype=bool)
+        # per-paper columns via C-level `map(attrgetter)`, one pass per column, and nothing that is
+        # not needed for the first search (ids dict, has:abstract, digest:, arxiv: are lazy): this
+        # runs at every start, also when the index is loaded. Each pass over 100k scattered Paper
+        # objects costs ~10-20 ms on the 2-core VM (cache misses), whatever it computes.
+        self._id_list, self.titles, self.abstracts = columns or (
+            list(map(_ID, ps)), list(map(_TITLE, ps)), list(map(_ABSTRACT, ps)))
+        self._ids: dict[str, int] | None = None
+        self._has_abstract: np.ndarray | None = None
+        built = text is None
+        self.text = TextIndex.build(self.titles, self.abstracts) if text is None else text
+        if title_order is None or suffix_docs is None:
+            low = [t.lower() for t in self.titles]
+            order = sorted(range(n), key=self.titles.__getitem__)
+            order.sort(key=low.__getitem__)  # stable: by lowercase title, then title
+            title_order = np.asarray(order, dtype=np.int32)
+            rev = [t[::-1] for t in low]
+            suffix_docs = np.asarray(sorted(range(n), key=rev.__getitem__), dtype=np.int32)
+        self.title_order = title_order  # by (lowercase title, title): also the `^prefix` order
+        self.suffix_docs = suffix_docs
+        self._prefix_keys: list[str] | None = None
+        self._suffix_keys: list[str] | None = None
+        dates = list(map(_PUBLISHED, ps))
+        for i in [i for i, d in enumerate(dates) if not d]:
+            dates[i] = ps[i].date or ""
+        # newest first, ties in title order: rank the few distinct dates, one stable numpy sort
+        distinct = sorted(set(dates))
+        rank_of = dict(zip(distinct, range(len(distinct))))
+        dkey = np.fromiter(map(rank_of.__getitem__, dates), dtype=np.int32, count=n)
+        neg = (len(distinct) - 1 - dkey[title_order])
+        neg = neg.astype(np.int16) if len(distinct) < 32768 else neg  # int16: a radix sort
+        self.recency = np.ascontiguousarray(title_order[np.argsort(neg, kind="stable")], dtype=np.int32)
+        year_of = np.fromiter((int(d[:4]) if d else 0 for d in distinct), dtype=np.int32, count=len(distinct))
+        self.year = year_of[dkey] if n else np.zeros(0, np.int32)
+        code = _STATUS_CODE.get
+        self.status = np.fromiter(map(code, map(_STATUS, ps), _zeros(n)), dtype=np.int8, count=n)
+        self.starred = np.fromiter(map(_STARRED, ps), dtype=bool, count=n)
+        upv = list(map(_UPVOTES, ps))
+        self.upvotes = np.fromiter((-1 if u is None else u for u in upv), dtype=np.int32, count=n)
+        counts = list(map(_AUTHORS_COUNT, ps))
+        for i in [i for i, c in enumerate(counts) if c is None]:
+            counts[i] = _authors(ps[i])
+        self.authors = np.asarray(counts, dtype=np.int32) if n else np.zeros(0, np.int32)
+        self.seen = np.fromiter(map(len, map(_SOURCES, ps)), dtype=np.int32, count=n)
+        self.has_links = np.fromiter(map(bool, map(_LINKS, ps)), dtype=bool, count=n)
         self.org_code = np.full(n, -1, dtype=np.int32)
         self.orgs: list[str] = []
         self._org_ids: dict[str, int] = {}
-        self.file_docs: dict[str, list[int]] = {}
-        self.arxiv = [""] * n
-        for i, p in enumerate(ps):
-            self._set_fields(i, p)
-            for s in p.sources:
-                self.file_docs.setdefault(s.file.lower(), []).append(i)
-        self.arxiv_text = "\n" + "\n".join(self.arxiv) + "\n"
-        lens = np.fromiter((len(a) + 1 for a in self.arxiv), dtype=np.int64, count=n)
-        self.arxiv_starts = np.concatenate(([1], 1 + np.cumsum(lens)[:-1])) if n else lens
+        for i, org in enumerate(map(_ORG, ps)):
+            if org:
+                self._set_org(i, org)
+        self._file_docs: dict[str, list[int]] | None = None  # lazy: only `digest:` needs them
+        self._arxiv: tuple[str, np.ndarray, np.ndarray] | None = None  # lazy: `arxiv:`, `has:arxiv`
         self._title_words: rank.TitleWords | None = None
         self.cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self.pinned: dict[str, np.ndarray] = {}  # warm-up results for 1-character terms, never evicted
         self.lock = threading.Lock()
-        _release_freed_memory()
+        self.retired = False  # set by `replace_all`: a warm-up thread on this state stops
+        if built:
+            _release_freed_memory()
         self.build_s = time.perf_counter() - t0
+
+    @property
+    def ids(self) -> dict[str, int]:
+        ids = self._ids
+        if ids is None:
+            ids = self._ids = dict(zip(self._id_list, range(self.n)))
+        return ids
+
+    @property
+    def has_abstract(self) -> np.ndarray:
+        h = self._has_abstract
+        if h is None:
+            h = self._has_abstract = np.fromiter(map(bool, self.abstracts), dtype=bool, count=self.n)
+        return h
+
+    @property
+    def file_docs(self) -> dict[str, list[int]]:
+        fd = self._file_docs
+        if fd is None:
+            fd = {}
+            for i, sources in enumerate(map(_SOURCES, self.papers)):
+                for s in sources:
+                    fd.setdefault(s.file.lower(), []).append(i)
+            self._file_docs = fd
+        return fd
+
+    @property
+    def arxiv(self) -> tuple[str, np.ndarray, np.ndarray]:
+        """("\\n"-joined lowercase arxiv ids, start offset of each paper's id, has-an-id mask)."""
+        ax = self._arxiv
+        if ax is None:
+            ids = [(a or "").lower() for a in map(_ARXIV, self.papers)]
+            lens = np.fromiter((len(a) + 1 for a in ids), dtype=np.int64, count=len(ids))
+            starts = np.concatenate(([1], 1 + np.cumsum(lens)[:-1])) if len(ids) else lens
+            ax = self._arxiv = ("\n" + "\n".join(ids) + "\n", starts, lens > 1)
+        return ax
+
+    def _set_org(self, i: int, org: str) -> None:
+        key = org.lower()
+        code = self._org_ids.get(key)
+        if code is None:
+            code = self._org_ids[key] = len(self.orgs)
+            self.orgs.append(key)
+        self.org_code[i] = code
 
     def _set_fields(self, i: int, p: Paper) -> None:
         """Predicate columns for one paper: element writes only, so `update` is O(1) and atomic."""
@@ -102,20 +193,32 @@ class _State:
         self.starred[i] = p.starred
         self.year[i] = p.year or 0
         self.upvotes[i] = -1 if p.upvotes is None else p.upvotes
-        count = p.authors_count if p.authors_count is not None else (len(p.authors) or None)
-        self.authors[i] = -1 if count is None else count
+        self.authors[i] = _authors(p)
         self.seen[i] = len(p.sources)
         self.has_links[i] = bool(p.links)
         if p.org:
-            key = p.org.lower()
-            code = self._org_ids.get(key)
-            if code is None:
-                code = self._org_ids[key] = len(self.orgs)
-                self.orgs.append(key)
-            self.org_code[i] = code
+            self._set_org(i, p.org)
         else:
             self.org_code[i] = -1
-        self.arxiv[i] = (p.arxiv_id or "").lower()
+        self._arxiv = self._file_docs = None  # rebuilt from `papers` on next use
+
+    @property
+    def prefix_keys(self) -> list[str]:
+        if self._prefix_keys is None:
+            titles = self.titles
+            self._prefix_keys = [titles[i].lower() for i in self.title_order.tolist()]
+        return self._prefix_keys
+
+    @property
+    def prefix_docs(self) -> np.ndarray:
+        return self.title_order
+
+    @property
+    def suffix_keys(self) -> list[str]:
+        if self._suffix_keys is None:
+            titles = self.titles
+            self._suffix_keys = [titles[i].lower()[::-1] for i in self.suffix_docs.tolist()]
+        return self._suffix_keys
 
     @property
     def title_words(self) -> rank.TitleWords:
@@ -126,6 +229,48 @@ class _State:
             words = v.words.ids[np.isin(v.words.ids, in_title)]
             self._title_words = rank.TitleWords(v.tokens, words)
         return self._title_words
+
+
+_ID, _TITLE, _ABSTRACT = attrgetter("id"), attrgetter("title"), attrgetter("abstract")
+_PUBLISHED, _STATUS, _STARRED = attrgetter("published"), attrgetter("status"), attrgetter("starred")
+_UPVOTES, _AUTHORS_COUNT = attrgetter("upvotes"), attrgetter("authors_count")
+_SOURCES, _LINKS, _ORG, _ARXIV = attrgetter("sources"), attrgetter("links"), attrgetter("org"), attrgetter("arxiv_id")
+
+
+def _zeros(n: int) -> Iterator[int]:
+    return repeat(0, n)
+
+
+def _authors(p: Paper) -> int:
+    count = p.authors_count if p.authors_count is not None else (len(p.authors) or None)
+    return -1 if count is None else count
+
+
+_WARM_CHARS = "etaoinsrlcdhmpugfvbywkxjqz0123456789"  # most frequent first
+
+
+def _warm_up(st: _State) -> None:
+    """Body of the warm-up thread; see `SearchIndex.start_warmup`."""
+    try:
+        steps: list[Callable[[], object]] = [lambda: st.title_words, lambda: st.ids,
+                                            lambda: st.prefix_keys, lambda: st.suffix_keys]
+        for ch in _WARM_CHARS:
+            steps.append(lambda ch=ch: _pin(st, ch))
+        for step in steps:
+            if st.retired:
+                return
+            step()
+            time.sleep(0.001)  # let a waiting foreground search take the GIL between steps
+    except Exception:  # noqa: BLE001 - warm-up is an optimisation; searches compute on demand
+        return
+
+
+def _pin(st: _State, ch: str) -> None:
+    if ch in st.pinned:
+        return
+    value = _substring_scores(st, ch, lambda: st.retired)
+    if value is not None:
+        st.pinned[ch] = value
 
 
 def _release_freed_memory() -> None:
@@ -141,8 +286,61 @@ def _release_freed_memory() -> None:
 class SearchIndex:
     """Search a library by the readq query syntax; see the package docstring."""
 
-    def __init__(self, papers: Sequence[Paper]) -> None:
+    def __init__(self, papers: Sequence[Paper], *, warm: bool = False) -> None:
+        """Build the index (~5 s at 100k; see `readq.search.persist.load_or_build` to reuse one).
+
+        `warm=True` starts `start_warmup()` right away.
+        """
         self._state = _State(papers)
+        self._warm: threading.Thread | None = None
+        if warm:
+            self.start_warmup()
+
+    @classmethod
+    def _from_state(cls, state: _State) -> SearchIndex:
+        self = cls.__new__(cls)
+        self._state = state
+        self._warm = None
+        return self
+
+    def start_warmup(self) -> None:
+        """Precompute, in a daemon thread, what the first keystrokes need: the fuzzy title-word
+        table, the `^`/`$` title keys and the scores of every 1-character term (the most expensive
+        terms: they match most of the vocabulary). Searches never wait for it; each step is short
+        (a few ms, mostly numpy that releases the GIL) so a foreground search is not starved.
+        A `replace_all` retires the state being warmed and the thread stops.
+        """
+        if self._warm is not None and self._warm.is_alive():
+            return
+        self._warm = threading.Thread(target=_warm_up, args=(self._state,), name="readq-search-warmup",
+                                      daemon=True)
+        self._warm.start()
+
+    def wait_warm(self, timeout: float | None = None) -> bool:
+        """Block until the warm-up thread (if any) finished; True when it did (for tests/benches)."""
+        t = self._warm
+        if t is not None:
+            t.join(timeout)
+            return not t.is_alive()
+        return True
+
+    def save(self, path: Path | str, *, key: str = "") -> None:
+        """Save the text index to `path` atomically (see `readq.search.persist`)."""
+        from readq.search import persist
+
+        persist.save_index(self, Path(path), key)
+
+    @classmethod
+    def load(cls, path: Path | str, papers: Sequence[Paper], *, key: str | None = None) -> SearchIndex:
+        """An index over `papers` from a file written by `save`.
+
+        Raises `persist.CacheMismatch` (a ValueError) when the file is damaged, of another format
+        version, saved with another `key` (when `key` is given) or for other papers; OSError when
+        it cannot be read.
+        """
+        from readq.search import persist
+
+        return persist.load_index(Path(path), papers, key)
 
     def __len__(self) -> int:
         return self._state.n
@@ -160,8 +358,10 @@ class SearchIndex:
         st = self._state
         arrays = sum(a.nbytes for a in (st.prefix_docs, st.suffix_docs, st.recency, st.status,
                                         st.starred, st.year, st.upvotes, st.authors, st.seen,
-                                        st.has_links, st.org_code, st.arxiv_starts))
-        strings = sum(len(k) + 49 + 8 for k in st.prefix_keys) * 2 + len(st.arxiv_text)
+                                        st.has_links, st.org_code))
+        strings = sum(
+            sum(len(k) + 49 + 8 for k in keys) for keys in (st._prefix_keys, st._suffix_keys) if keys)
+        strings += sum(a.nbytes for a in st.pinned.values())
         return st.text.nbytes() + arrays + strings
 
     def update(self, paper: Paper) -> None:
@@ -174,7 +374,11 @@ class SearchIndex:
         st._set_fields(i, paper)
 
     def replace_all(self, papers: Sequence[Paper]) -> None:
+        old, warm = self._state, self._warm is not None
         self._state = _State(papers)
+        old.retired = True
+        if warm:
+            self.start_warmup()
 
     def search(self, query: str | Query, *, cancel: Callable[[], bool] | None = None) -> SearchResult:
         t0 = time.perf_counter()
@@ -251,9 +455,9 @@ def _predicate(st: _State, term: Term) -> np.ndarray:
     if f == "has":
         return {
             "links": lambda: st.has_links.copy(),
-            "arxiv": lambda: np.array([bool(a) for a in st.arxiv], dtype=bool),
+            "arxiv": lambda: st.arxiv[2].copy(),
             "org": lambda: st.org_code >= 0,
-            "abstract": lambda: np.array([bool(a) for a in st.abstracts], dtype=bool),
+            "abstract": lambda: st.has_abstract.copy(),
             "upvotes": lambda: st.upvotes >= 0,
             "authors": lambda: st.authors >= 0,
         }[str(v)]()
@@ -269,45 +473,66 @@ def _predicate(st: _State, term: Term) -> np.ndarray:
                 mask[docs] = True
     elif f == "arxiv":
         value = value.removeprefix("arxiv:").strip()
-        pos = [m.start() for m in re.finditer(re.escape(value), st.arxiv_text)] if value else []
+        text, starts, _has = st.arxiv
+        pos = [m.start() for m in re.finditer(re.escape(value), text)] if value else []
         if pos:
-            mask[np.searchsorted(st.arxiv_starts, np.asarray(pos), side="right") - 1] = True
+            mask[np.searchsorted(starts, np.asarray(pos), side="right") - 1] = True
     return mask
 
 
 # --- text terms ----------------------------------------------------------------------------------
 
 
-def _gather(fp: FieldPostings, ids: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """(sparse doc ids, dense bool mask or None) of documents containing any of `ids`."""
+def _gather(fp: FieldPostings, ids: np.ndarray) -> np.ndarray:
+    """Sparse doc ids (with repeats) of documents containing any of `ids`."""
     starts = fp.indptr[ids]
     lens = fp.indptr[ids + 1] - starts
     total = int(lens.sum())
-    if total:
-        offsets = np.cumsum(lens) - lens
-        docs = fp.docs[np.repeat(starts - offsets, lens) + np.arange(total)]
-    else:
-        docs = np.zeros(0, dtype=np.int32)
+    if not total:
+        return np.zeros(0, dtype=np.int32)
+    offsets = np.cumsum(lens) - lens
+    return fp.docs[np.repeat(starts - offsets, lens) + np.arange(total)]
+
+
+def _dense_levels(fp: FieldPostings, ids: np.ndarray, quality: np.ndarray, level: np.ndarray, n: int) -> None:
+    """Raise `level` (int8 per doc) to the best quality among the dense tokens of `ids`."""
     rows = fp.dense_row[ids]
-    rows = rows[rows >= 0]
-    dense = None
-    if len(rows):
-        packed = np.bitwise_or.reduce(fp.bitmaps[rows], axis=0)
-        dense = np.unpackbits(packed, count=n).view(bool)
-    return docs, dense
+    has = rows >= 0
+    if not has.any():
+        return
+    rows, quality = rows[has], quality[has]
+    words = fp.bitmaps.view(np.uint64)
+    for qv in (1, 2, 3):
+        sel = rows[quality == qv]
+        if not len(sel):
+            continue
+        packed = np.bitwise_or.reduce(words[sel], axis=0) if len(sel) > 1 else words[sel[0]]
+        hit = np.unpackbits(packed.view(np.uint8), count=n).view(np.int8)
+        np.maximum(level, hit * np.int8(qv), out=level)
 
 
 def _field_scores(fp: FieldPostings, ids: np.ndarray, quality: np.ndarray, table: np.ndarray, n: int) -> np.ndarray:
-    out = np.zeros(n, dtype=np.int16)
-    for qv in (1, 2, 3):  # ascending, so a better quality overwrites a worse one
-        sel = ids[quality == qv]
-        if not len(sel):
-            continue
-        docs, dense = _gather(fp, sel, n)
-        out[docs] = table[qv]
-        if dense is not None:
-            out[dense] = table[qv]
-    return out
+    """Score per document: `table[best quality of any of the tokens `ids` in this field]`."""
+    level = np.zeros(n, dtype=np.int8)
+    lens = fp.indptr[ids + 1] - fp.indptr[ids]
+    sparse = int(lens.sum())
+    if sparse * _FORWARD_SHARE > len(fp.fwd_tok):
+        # a short term matching much of the vocabulary: one pass over the forward index (a gather
+        # from a vocabulary-sized table and a per-document max) beats gathering each token's postings
+        qtok = np.zeros(len(fp.indptr) - 1, dtype=np.int8)
+        qtok[ids] = quality
+        per_pair = qtok[fp.fwd_tok]
+        counts = np.diff(fp.fwd_indptr)
+        nonempty = np.flatnonzero(counts)
+        if len(nonempty):
+            level[nonempty] = np.maximum.reduceat(per_pair, fp.fwd_indptr[nonempty])
+    elif sparse:
+        for qv in (1, 2, 3):  # ascending, so a better quality overwrites a worse one
+            sel = ids[quality == qv]
+            if len(sel):
+                level[_gather(fp, sel)] = qv
+    _dense_levels(fp, ids, quality, level, n)
+    return table[level]
 
 
 def _substring_scores(st: _State, key: str, stopped: Callable[[], bool]) -> np.ndarray | None:
@@ -333,20 +558,29 @@ def _substring_scores(st: _State, key: str, stopped: Callable[[], bool]) -> np.n
 
 def _verify(st: _State, idx: np.ndarray, needle: str, fold: Callable[[str], str],
             stopped: Callable[[], bool]) -> np.ndarray | None:
-    """Exact check of candidates only: title hit scores as a title prefix, abstract as inside."""
+    """Exact check of candidates only: title hit scores as a title prefix, abstract as inside.
+
+    Batches of list comprehensions (`needle in text`, no per-document numpy writes, no call when
+    `fold` is the identity) then vectorised scoring: ~2-3x faster than a per-document loop.
+    """
     out = np.zeros(st.n, dtype=np.int16)
     titles, abstracts = st.titles, st.abstracts
     title_val, abs_val = int(rank.TITLE_SCORE[2]), int(rank.ABSTRACT_SCORE[1])
-    ids = idx.tolist()
-    for lo in range(0, len(ids), _VERIFY_BATCH):
+    same = fold is _same
+    for lo in range(0, len(idx), _VERIFY_BATCH):
         if lo and stopped():
             return None
-        for i in ids[lo : lo + _VERIFY_BATCH]:
-            a = needle in fold(abstracts[i])
-            if needle in fold(titles[i]):
-                out[i] = title_val + (abs_val // 10 if a else 0)
-            elif a:
-                out[i] = abs_val
+        part = idx[lo : lo + _VERIFY_BATCH]
+        ids = part.tolist()
+        if same:
+            a = [needle in abstracts[i] for i in ids]
+            t = [needle in titles[i] for i in ids]
+        else:
+            a = [needle in fold(abstracts[i]) for i in ids]
+            t = [needle in fold(titles[i]) for i in ids]
+        a_hit = np.asarray(a, dtype=bool)
+        t_hit = np.asarray(t, dtype=bool)
+        out[part] = np.where(t_hit, title_val + np.where(a_hit, abs_val // 10, 0), np.where(a_hit, abs_val, 0))
     return out
 
 
@@ -417,6 +651,10 @@ def _compute(st: _State, term: Term, stopped: Callable[[], bool]) -> np.ndarray 
 
 
 def _cached(st: _State, key: tuple, make: Callable[[], np.ndarray | None]) -> np.ndarray | None:
+    if key[0] == "sub" and len(key[1]) == 1:
+        hit = st.pinned.get(key[1])
+        if hit is not None:
+            return hit
     with st.lock:
         hit = st.cache.get(key)
         if hit is not None:

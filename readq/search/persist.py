@@ -1,0 +1,228 @@
+"""Save the text index next to the library and reload it at start-up instead of rebuilding it.
+
+    load_or_build(papers, cache_dir, key, *, warm=True) -> SearchIndex
+
+At 100k papers a build costs ~6 s on the 2-core VM; loading the saved index (66 MB) costs ~0.3 s
+alone, 0.45 s in a busy process: one read, a CRC-32 (~25 ms), a fingerprint of the papers (~50 ms),
+zero-copy numpy views and structural checks, then the per-paper columns read from `papers`
+(~0.14 s, the largest part). Saving costs ~0.15 s.
+
+What is cached: only what is derived from the papers' *text* (titles and abstracts): vocabulary,
+postings, and the title sort orders. Everything that changes without an import (status, starred,
+upvotes, orgs, sources, dates...) is read from the `papers` passed at load time, like a fresh build.
+
+A saved index is used only when all of these hold, otherwise the index is rebuilt and the file
+overwritten (never an exception for a bad cache):
+* the file is complete and undamaged: magic, format version, header, sizes and a CRC-32 of the
+  payload, then structural checks of the postings (no index can point out of bounds);
+* its `key` equals the caller's `key` (the library catalogue's generation: changes on every import);
+* its fingerprint equals that of `papers`: BLAKE2b of the ids in order, the titles and the abstract
+  lengths (so a different paper order, or a text edit without a new generation, is caught too).
+
+File: `<cache_dir>/search-index.v<FORMAT_VERSION>.bin`, written atomically (temporary file in the
+same directory, fsync, `os.replace`, fsync of the directory; see `readq.fsutil`). Files of other
+format versions in `cache_dir` are removed when a new one is saved. Layout: 8-byte magic, u64 header
+length, JSON header (key, fingerprint, payload CRC, array table), then 64-byte aligned raw arrays.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import struct
+import tempfile
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from readq.fsutil import TMP_PREFIX, fsync_dir
+from readq.model import Paper
+from readq.search.index import _ABSTRACT, _ID, _TITLE, SearchIndex, _State
+from readq.search.textindex import TextIndex
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+MAGIC = b"RQSRCHIX"
+_ALIGN = 64
+_DTYPES = {"<i8", "<i4", "<i2", "|i1", "|u1", "|b1", "<u8"}
+
+
+class CacheMismatch(ValueError):
+    """The saved index cannot be used for these papers (damaged, other version/key/papers)."""
+
+
+def index_path(cache_dir: Path | str) -> Path:
+    return Path(cache_dir) / f"search-index.v{FORMAT_VERSION}.bin"
+
+
+def load_or_build(papers: Sequence[Paper], cache_dir: Path | str, key: str, *,
+                  warm: bool = True) -> SearchIndex:
+    """The search index for `papers`: loaded from `cache_dir` when saved for the same `key` and the
+    same papers, else built and saved there (a failed save is logged, never raised).
+
+    `warm=True` starts the background warm-up (`SearchIndex.start_warmup`), which an interactive
+    session wants and a one-shot CLI query does not.
+    """
+    path = index_path(cache_dir)
+    index: SearchIndex | None = None
+    try:
+        index = load_index(path, papers, key)
+    except FileNotFoundError:
+        pass
+    except Exception as exc:  # noqa: BLE001 - any unusable cache means: rebuild it
+        log.info("search index cache %s not used: %s", path, exc)
+    if index is None:
+        index = SearchIndex(papers)
+        try:
+            save_index(index, path, key)
+        except Exception as exc:  # noqa: BLE001 - a cache we cannot write only costs time
+            log.warning("could not save the search index to %s: %s", path, exc)
+    if warm:
+        index.start_warmup()
+    return index
+
+
+def _columns(papers: Sequence[Paper]) -> tuple[list[str], list[str], list[str]]:
+    return (list(map(_ID, papers)), list(map(_TITLE, papers)), list(map(_ABSTRACT, papers)))
+
+
+def fingerprint(papers: Sequence[Paper], columns: tuple[list[str], list[str], list[str]] | None = None) -> str:
+    """Identity of the indexed text: ids in order, titles, abstract lengths (~50 ms at 100k)."""
+    ids, titles, abstracts = columns or _columns(papers)
+    h = hashlib.blake2b(digest_size=20)
+    h.update(f"{len(ids)}\n".encode())
+    h.update("\x00".join(ids).encode("utf-8", "surrogatepass"))
+    h.update(b"\x01")
+    h.update("\x00".join(titles).encode("utf-8", "surrogatepass"))
+    h.update(b"\x01")
+    h.update(np.fromiter(map(len, abstracts), dtype="<i8", count=len(abstracts)).tobytes())
+    return h.hexdigest()
+
+
+def save_index(index: SearchIndex, path: Path, key: str) -> None:
+    """Write `index`'s text part to `path` atomically."""
+    st = index._state
+    arrays = dict(st.text.to_arrays())
+    arrays["title_order"] = st.title_order
+    arrays["suffix_docs"] = st.suffix_docs
+    table = []
+    offset = 0
+    blobs: list[tuple[int, np.ndarray]] = []
+    for name, arr in arrays.items():
+        arr = np.ascontiguousarray(arr)
+        if arr.dtype.str not in _DTYPES:
+            raise TypeError(f"unexpected dtype {arr.dtype} for {name}")
+        offset = -(-offset // _ALIGN) * _ALIGN
+        table.append([name, arr.dtype.str, list(arr.shape), offset, arr.nbytes])
+        blobs.append((offset, arr))
+        offset += arr.nbytes
+    payload_len = offset
+    crc = 0
+    pos = 0
+    for off, arr in blobs:
+        if off > pos:
+            crc = zlib.crc32(bytes(off - pos), crc)
+        crc = zlib.crc32(_bytes_of(arr), crc)
+        pos = off + arr.nbytes
+    header = json.dumps({
+        "version": FORMAT_VERSION, "key": key, "fingerprint": fingerprint(st.papers, (st._id_list, st.titles, st.abstracts)), "n": st.n,
+        "payload_len": payload_len, "crc32": crc, "arrays": table,
+    }).encode()
+    head = MAGIC + struct.pack("<Q", len(header)) + header
+    head += bytes(-len(head) % _ALIGN)
+    directory = path.parent
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, dir=directory)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(head)
+            pos = 0
+            for off, arr in blobs:
+                if off > pos:
+                    f.write(bytes(off - pos))
+                f.write(_bytes_of(arr))
+                pos = off + arr.nbytes
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        fsync_dir(directory)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    for old in directory.glob("search-index.v*.bin"):  # other format versions are dead weight
+        if old.name != path.name:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+
+def load_index(path: Path, papers: Sequence[Paper], key: str | None) -> SearchIndex:
+    """Load `path` for `papers`; raises CacheMismatch (or OSError) when it cannot be used."""
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        data = np.empty(size, dtype=np.uint8)
+        if f.readinto(memoryview(data)) != size:
+            raise CacheMismatch("short read")
+    raw = memoryview(data)
+    try:
+        if raw[:8].tobytes() != MAGIC:
+            raise CacheMismatch("not a readq search index")
+        (hlen,) = struct.unpack("<Q", raw[8:16].tobytes())
+        if hlen > size - 16:
+            raise CacheMismatch("truncated header")
+        header = json.loads(raw[16 : 16 + hlen].tobytes())
+        if not isinstance(header, dict):
+            raise CacheMismatch("bad header")
+        if header.get("version") != FORMAT_VERSION:
+            raise CacheMismatch(f"format version {header.get('version')!r}")
+        if key is not None and header.get("key") != key:
+            raise CacheMismatch("saved for another library generation")
+        columns = _columns(papers)
+        if header.get("n") != len(papers) or header.get("fingerprint") != fingerprint(papers, columns):
+            raise CacheMismatch("saved for other papers")
+        start = 16 + hlen + (-(16 + hlen) % _ALIGN)
+        payload_len = int(header["payload_len"])
+        if start + payload_len != size:
+            raise CacheMismatch("truncated or padded file")
+        if zlib.crc32(raw[start:]) != header["crc32"]:
+            raise CacheMismatch("checksum mismatch")
+        arrays: dict[str, np.ndarray] = {}
+        for name, dtype, shape, off, nbytes in header["arrays"]:
+            if dtype not in _DTYPES:
+                raise CacheMismatch(f"dtype {dtype!r}")
+            dt = np.dtype(dtype)
+            count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+            if count * dt.itemsize != nbytes or off < 0 or off + nbytes > payload_len:
+                raise CacheMismatch(f"bad extent for {name}")
+            arr = np.frombuffer(data, dtype=dt, count=count, offset=start + off).reshape(shape)
+            arr.flags.writeable = False
+            arrays[name] = arr
+        text = TextIndex.from_arrays(arrays)
+        n = len(papers)
+        title_order, suffix_docs = arrays["title_order"], arrays["suffix_docs"]
+        if text.n != n or title_order.shape != (n,) or suffix_docs.shape != (n,):
+            raise CacheMismatch("inconsistent sizes")
+        for order in (title_order, suffix_docs):  # must be permutations: they index everything
+            seen = np.zeros(n, dtype=bool)
+            if n and (order.min() < 0 or order.max() >= n):
+                raise CacheMismatch("bad order")
+            seen[order] = True
+            if not seen.all():
+                raise CacheMismatch("bad order")
+    except CacheMismatch:
+        raise
+    except (ValueError, KeyError, TypeError, IndexError, struct.error, UnicodeDecodeError) as exc:
+        raise CacheMismatch(f"damaged: {exc}") from exc
+    state = _State(papers, text=text, title_order=title_order, suffix_docs=suffix_docs, columns=columns)
+    return SearchIndex._from_state(state)
+
+
+def _bytes_of(arr: np.ndarray) -> memoryview:
+    """A C-contiguous array's raw bytes (works for empty and multi-dimensional arrays)."""
+    return memoryview(arr.reshape(-1).view(np.uint8))
