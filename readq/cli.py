@@ -164,16 +164,15 @@ def _select(
     lib: Library, status: str | None, starred: bool, query: str | None, limit: int | None
 ) -> list[Paper]:
     papers = lib.papers()
+    if query:
+        # Search all papers so the saved index (keyed by the whole catalogue) can be reused.
+        index = lib.search_index(papers)
+        result = index.search(query)
+        papers = [index.papers[i] for i in result.order]
     if status:
         papers = [p for p in papers if p.status.value == status]
     if starred:
         papers = [p for p in papers if p.starred]
-    if query:
-        from readq.search import SearchIndex
-
-        index = SearchIndex(papers)
-        result = index.search(query)
-        papers = [index.papers[i] for i in result.order]
     if limit is not None:
         papers = papers[: max(limit, 0)]
     return papers

@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from tinydb import TinyDB
@@ -27,6 +27,9 @@ from tinydb import TinyDB
 from readq.dedup import make_id, merge, paper_from_entry, title_key
 from readq.fsutil import atomic_write, clean_temp_files, locked, read_locked
 from readq.model import Entry, Paper, Status
+if TYPE_CHECKING:
+    from readq.search import SearchIndex
+
 from readq.storage import (
     SCHEMA_VERSION,
     AtomicJSONStorage,
@@ -135,6 +138,7 @@ class Library:
         self._sorted_ids: list[str] | None = None
         self._loaded_stat: tuple[int, int, int] | None = None
         self._catalog_seq = 0
+        self.generation: str | None = None  # changes with every catalogue write (cache key)
         self._loaded = False
         self.version = 0  # bumped on every change this object sees (own or others')
         self.reloaded = False  # set by a full reload; see drain_external()
@@ -189,6 +193,7 @@ class Library:
         self._keys = {title_key(p.title): pid for pid, p in papers.items()}
         self._arxiv = {p.arxiv_id: pid for pid, p in papers.items() if p.arxiv_id}
         self._catalog_seq = int(meta.get("journal_seq", 0))
+        self.generation = meta.get("generation")
         self._loaded_stat = stat
         self._sorted_ids = None
         self._loaded = True
@@ -572,7 +577,27 @@ class Library:
         self._journal.rewrite([])
         self._journal.last_seq = seq
         self._catalog_seq = seq
+        self.generation = generation
         self._loaded_stat = _stat_key(self.papers_path)
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where derived data (the saved search index) lives; safe to delete at any time."""
+        return self.path / "cache"
+
+    def search_index(self, papers: Sequence[Paper] | None = None, *, warm: bool = False) -> SearchIndex:
+        """The search index over `papers` (default: all, newest first), reusing the saved one.
+
+        The saved index is keyed by the catalogue generation, so any import invalidates it.
+        """
+        from readq.search.persist import load_or_build
+
+        papers = self.papers() if papers is None else papers
+        if not self.exists() or self.generation is None:
+            from readq.search import SearchIndex
+
+            return SearchIndex(papers, warm=warm)
+        return load_or_build(papers, self.cache_dir, self.generation, warm=warm)
 
     def close(self) -> None:
         if self._db is not None:

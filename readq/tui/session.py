@@ -59,10 +59,10 @@ class Session:
             self.library.warnings.clear()
         return Snapshot(papers, counts, digest_counts(papers), warnings)
 
-    @staticmethod
-    def build_index(papers: Sequence[Paper]) -> SearchIndex:
-        """The search index (seconds at 100k papers); call from a thread worker."""
-        return SearchIndex(papers)
+    def build_index(self, papers: Sequence[Paper]) -> SearchIndex:
+        """The search index: the saved one when the catalogue is unchanged, else built (seconds
+        at 100k papers) and saved; call from a thread worker."""
+        return self.library.search_index(papers, warm=True)
 
     def install(self, snapshot: Snapshot) -> None:
         """Adopt a fresh load (UI thread); the index follows with `install_index`."""
