@@ -116,7 +116,7 @@ def _now() -> str:
 
 def _sort_key(paper: Paper) -> str:
     # One string, not a tuple: comparing 100k tuples costs 0.45 s, strings 0.1 s.
-    return f"{paper.date or ''}|{paper.added or ''}"
+    return f"{paper.date or ''}\x00{paper.added or ''}"
 
 
 class Library:
