@@ -22,6 +22,15 @@ except ImportError:  # pragma: no cover - not on Linux/macOS
 TMP_PREFIX = ".readq-tmp-"
 
 
+def _read_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()  # read once at import: os.umask is process-wide and not thread-safe
+
+
 class FileExistsNoForce(FileExistsError):
     """Raised when a write would clobber an existing file and overwriting was not allowed."""
 
@@ -52,6 +61,13 @@ def atomic_write(path: Path | str, data: bytes, *, overwrite: bool = True, durab
     fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, dir=directory)
     tmp = Path(tmp_name)
     try:
+        # mkstemp makes 0600 files; give the result the mode a plain open() would (or keep the old one).
+        try:
+            mode = path.stat().st_mode & 0o777
+        except OSError:
+            mode = 0o666 & ~_UMASK
+        with contextlib.suppress(OSError):
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

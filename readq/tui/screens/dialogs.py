@@ -115,7 +115,7 @@ class ExportDialog(ModalScreen[tuple[str, Path] | None]):
             with RadioSet(id="export-format"):
                 for i, (key, label, ext) in enumerate(EXPORT_FORMATS):
                     yield RadioButton(f"{label} ({ext})", value=i == 0, name=key)
-            yield Label("File (Enter to export):", classes="dialog-note")
+            yield Label("↑↓ format, Enter to choose it · File (Enter to export):", classes="dialog-note")
             yield Input(str(self.directory / ("reading-list" + EXPORT_FORMATS[0][2])), id="export-path")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Export", variant="primary", id="export")
@@ -139,6 +139,8 @@ class ExportDialog(ModalScreen[tuple[str, Path] | None]):
                 name = name[: -len(old)]
                 break
         path_input.value = str(path.with_name(name + ext))
+        if self.query_one(RadioSet).has_focus:
+            path_input.focus()  # Enter picked the format; the next Enter exports
 
     def _submit(self) -> None:
         value = self.query_one("#export-path", Input).value.strip()
