@@ -229,6 +229,29 @@ async def test_copy_link_and_citations(tmp_library: Path) -> None:
         assert app.clipboard == cite(paper, "markdown")
 
 
+async def test_pick_one_of_the_papers_links_and_copy_it(tmp_library: Path) -> None:
+    from readq.links import paper_links
+
+    app = ReadqApp(tmp_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_filter(pilot, "'Magic 1-For-1")
+        await pilot.press("enter")
+        paper = main(app).paper_list.current
+        assert paper is not None and paper.title.startswith("Magic 1-For-1")
+        links = paper_links(paper)
+        code = [i for i, (label, _url) in enumerate(links) if label == "Code"]
+        assert code, links
+        await pilot.press("L")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press(*["down"] * code[0], "enter")
+        await pilot.pause()
+        await pilot.press("enter")  # "Copy" is the first action
+        await pilot.pause()
+        assert app.clipboard == "https://github.com/DA-Group-PKU/Magic-1-For-1"
+
+
 async def test_copy_fallback_dialog_when_no_clipboard(
     tmp_library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

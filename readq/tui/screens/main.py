@@ -79,6 +79,8 @@ class MainScreen(Screen[None]):
                 tooltip="Export the current view (or the selection) to a file"),
         Binding("o", "open_link", "Open", id="open", show=False,
                 tooltip="Open the paper's page in the web browser"),
+        Binding("L", "pick_link", "Links…", id="links.pick", show=False,
+                tooltip="Copy or open one of the paper's links (paper, arXiv, code, project, dataset)"),
         Binding("a", "select_all", "Select all", id="select.all", show=False,
                 tooltip="Select every paper in the current view"),
         Binding("escape", "clear", "Clear", id="select.clear", show=False,
@@ -549,14 +551,44 @@ class MainScreen(Screen[None]):
             lambda fmt: self.action_copy_cite(fmt) if fmt else None,
         )
 
-    def action_open_link(self) -> None:
-        from readq.links import best_link
-        from readq.tui.browser import browser_problem
+    def action_pick_link(self) -> None:
+        """Every labelled link of the paper; choose one, then copy or open it."""
+        from readq.links import paper_links
 
         paper = self._current()
         if paper is None:
             return
-        url = best_link(paper)
+        links = paper_links(paper)
+        choices = [(f"{i}", f"{label:<8} {url}") for i, (label, url) in enumerate(links)]
+
+        def chosen(key: str | None) -> None:
+            if key is None:
+                return
+            label, url = links[int(key)]
+            self.app.push_screen(
+                ChoiceDialog(f"{label}: {url}", [("copy", "Copy"), ("open", "Open in the browser")]),
+                lambda how: self._use_link(how, label, url),
+            )
+
+        self.app.push_screen(ChoiceDialog("Links of this paper", choices), chosen)
+
+    def _use_link(self, how: str | None, label: str, url: str) -> None:
+        if how == "copy":
+            self.copy_text(url, f"{label.lower()} link")
+        elif how == "open":
+            self._open_url(url)
+
+    def action_open_link(self) -> None:
+        from readq.links import best_link
+
+        paper = self._current()
+        if paper is None:
+            return
+        self._open_url(best_link(paper))
+
+    def _open_url(self, url: str) -> None:
+        from readq.tui.browser import browser_problem
+
         problem = browser_problem()
         if problem:
             self.notify(f"Cannot open a browser: {problem}. Press y to copy the link instead:\n{url}",
