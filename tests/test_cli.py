@@ -162,3 +162,18 @@ def test_doctor_restores_backup(lib: Path, samples: Path) -> None:
     repaired = run(lib, "doctor", "--repair")
     assert repaired.exit_code == 0, repaired.output
     assert len(papers(lib)) == 493
+
+
+def test_export_seven_to_read_papers_as_bibtex_with_unique_keys(lib: Path) -> None:
+    import bibtexparser
+
+    titles = ["'VBench:", "'VBench++", "'Magic 1-For-1", "videollamb recurrent", "'VADER:", "'PEEK:", "'SparkVSR"]
+    ids = [papers(lib, "--query", q, "--limit", "1")[0]["id"] for q in titles]
+    assert len(set(ids)) == 7
+    assert run(lib, "mark", "to-read", *ids).exit_code == 0
+    result = run(lib, "export", "--status", "to-read", "--format", "bibtex")
+    assert result.exit_code == 0
+    parsed = bibtexparser.parse_string(result.stdout)
+    assert not parsed.failed_blocks
+    keys = [entry.key for entry in parsed.entries]
+    assert len(keys) == 7 and len(set(keys)) == 7
