@@ -134,7 +134,7 @@ class Library:
         # State known to this process. `_papers` is filled only by a full load.
         self._papers: dict[str, Paper] | None = None
         self._state: dict[str, tuple[Status, bool]] = {}
-        self._keys: dict[str, str] = {}
+        self._keys_cache: dict[str, str] | None = None  # title key -> id; built on first use
         self._arxiv: dict[str, str] = {}
         self._sorted_ids: list[str] | None = None
         self._loaded_stat: tuple[int, int, int] | None = None
@@ -191,7 +191,7 @@ class Library:
             meta = dict(metas[0]) if metas else {}
         self._papers = papers
         self._state = {pid: (p.status, p.starred) for pid, p in papers.items()}
-        self._keys = {title_key(p.title): pid for pid, p in papers.items()}
+        self._keys_cache = None  # folding 100k titles costs 0.3 s; only imports need it
         self._arxiv = {p.arxiv_id: pid for pid, p in papers.items() if p.arxiv_id}
         self._catalog_seq = int(meta.get("journal_seq", 0))
         self.generation = meta.get("generation")
@@ -234,6 +234,15 @@ class Library:
                 yield
             finally:
                 self._lock_depth -= 1
+
+    @property
+    def _keys(self) -> dict[str, str]:
+        """Folded title -> paper id, for dedup on import (lazy: the TUI never needs it)."""
+        if self._keys_cache is None:
+            self._ensure(full=True)
+            assert self._papers is not None
+            self._keys_cache = {title_key(p.title): pid for pid, p in self._papers.items()}
+        return self._keys_cache
 
     def drain_external(self) -> set[str] | None:
         """Ids whose state another process changed since the last call; None after a full reload.
@@ -291,7 +300,7 @@ class Library:
                 pid: (Status(st), bool(star))
                 for pid, st, star in zip(ids, index["status"], index["starred"], strict=True)
             }
-            self._keys = dict(zip(index["keys"], ids, strict=True))
+            self._keys_cache = dict(zip(index["keys"], ids, strict=True))
             self._arxiv = {ax: pid for ax, pid in zip(index["arxiv"], ids, strict=True) if ax}
             self._catalog_seq = int(index.get("journal_seq", 0))
         except (KeyError, TypeError, ValueError):

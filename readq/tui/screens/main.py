@@ -158,7 +158,9 @@ class MainScreen(Screen[None]):
         self.busy = self.busy or "Loading library…"
         self._load_worker()
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    # Every worker gets an explicit description: without one Textual builds it from repr() of the
+    # arguments, which for 100k papers is a 200 MB string and seconds of UI-thread time.
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="load")
     def _load_worker(self) -> None:
         try:
             snapshot = self.session.load()
@@ -169,6 +171,10 @@ class MainScreen(Screen[None]):
             self.app.call_from_thread(self.rq.show_library_error, exc)
             return
         self.app.call_from_thread(self._install_snapshot, snapshot)
+        if snapshot.papers:
+            # Same thread, straight on: the list paints meanwhile (a timer here would wait for the
+            # UI thread, which is exactly when it is busiest).
+            self._build_index(snapshot.papers)
 
     def _install_snapshot(self, snapshot: Snapshot) -> None:
         current = self.paper_list.current
@@ -186,11 +192,9 @@ class MainScreen(Screen[None]):
             self.app.push_screen(EmptyLibraryScreen(str(self.session.library.path)), self._empty_done)
             return
         self._refilter(keep_id=current.id if current else None)
-        # Let the list paint before the index build competes with the UI for the GIL.
-        self.set_timer(0.3, lambda: self._index_worker(snapshot.papers))
 
-    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
-    def _index_worker(self, papers: list[Paper]) -> None:
+    def _build_index(self, papers: list[Paper]) -> None:
+        """Load the saved search index or build it; runs on the load worker's thread."""
         try:
             index = self.session.build_index(papers)
         except Exception as exc:
@@ -211,7 +215,7 @@ class MainScreen(Screen[None]):
             self.paper_list.set_rows([], [], "")
             self._import_samples()
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="load")
     def _import_samples(self) -> None:
         from readq.ingest import import_paths
         from readq.tui.app import samples_dir
@@ -230,7 +234,7 @@ class MainScreen(Screen[None]):
             return
         self._poll_worker()
 
-    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False, description="poll")
     def _poll_worker(self) -> None:
         try:
             outcome = self.session.poll()
@@ -275,7 +279,7 @@ class MainScreen(Screen[None]):
             return None
         return build_view(papers, ranked, spec, cancelled)
 
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="search")
     def _search_worker(self, gen: int, spec: ViewSpec, keep_id: str | None) -> None:
         worker = get_current_worker()
 
@@ -596,7 +600,7 @@ class MainScreen(Screen[None]):
             return
         self._open_worker(url)
 
-    @work(thread=True, group="open", exit_on_error=False)
+    @work(thread=True, group="open", exit_on_error=False, description="open")
     def _open_worker(self, url: str) -> None:
         from readq.tui.browser import open_url
 
@@ -620,7 +624,7 @@ class MainScreen(Screen[None]):
             lambda answer: self._export_worker(papers, *answer) if answer else None,
         )
 
-    @work(thread=True, group="export", exit_on_error=False)
+    @work(thread=True, group="export", exit_on_error=False, description="export")
     def _export_worker(self, papers: list[Paper], fmt: str, path: Path, force: bool = False) -> None:
         from readq.export import write
         from readq.fsutil import FileExistsNoForce
