@@ -6,17 +6,14 @@ title: it always resolves to a working page, unlike a guessed paper URL.
 
 from __future__ import annotations
 
-import re
 from urllib.parse import quote, quote_plus, urlsplit
 
+from readq.digest.links import find_urls, strip_url
 from readq.model import Paper
 
-HF_PAPERS = "https://huggingface.co/papers"
+__all__ = ["HF_PAPERS", "arxiv_url", "best_link", "classify", "paper_links", "strip_url", "urls_in"]
 
-# A URL runs until whitespace or a character that never ends one in prose.
-_URL_RE = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
-_TRAILING = ".,;:!?'\"*"
-_CLOSERS = {")": "(", "]": "[", "}": "{"}
+HF_PAPERS = "https://huggingface.co/papers"
 
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitee.com")
 _DATASET_HOSTS = ("zenodo.org", "kaggle.com", "figshare.com", "dataverse.harvard.edu")
@@ -47,26 +44,12 @@ def best_link(paper: Paper) -> str:
     return f"{HF_PAPERS}?q={quote_plus(title)}" if title else HF_PAPERS
 
 
-def strip_url(url: str) -> str:
-    """Drop sentence punctuation glued to a URL, keeping balanced brackets (wiki-style URLs)."""
-    while url:
-        last = url[-1]
-        unbalanced = last in _CLOSERS and url.count(last) > url.count(_CLOSERS[last])
-        if last in _TRAILING or unbalanced:
-            url = url[:-1]
-        else:
-            break
-    return url
-
-
 def urls_in(text: str) -> list[str]:
-    """URLs mentioned in free text, in order, without duplicates or trailing punctuation."""
-    seen: dict[str, None] = {}
-    for match in _URL_RE.finditer(text):
-        url = strip_url(match.group(0))
-        if len(url) > len("https://") and url not in seen:
-            seen[url] = None
-    return list(seen)
+    """URLs mentioned in free text, in order, without duplicates or trailing punctuation.
+
+    The same finder the digest parser uses, so the detail pane and `links` never disagree.
+    """
+    return find_urls(text)
 
 
 def classify(url: str) -> str:
