@@ -128,6 +128,20 @@ def clean_temp_files(directory: Path) -> list[Path]:
 
 
 @contextlib.contextmanager
+def _holding(fd: int, *, shared: bool) -> Iterator[None]:
+    """flock `fd` for the block, then release and close it."""
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        yield
+    finally:
+        if fcntl is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+@contextlib.contextmanager
 def read_locked(lock_path: Path) -> Iterator[None]:
     """A shared lock for reading the catalogue and the journal as one snapshot.
 
@@ -138,15 +152,8 @@ def read_locked(lock_path: Path) -> Iterator[None]:
     except OSError:
         yield
         return
-    try:
-        if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_SH)
+    with _holding(fd, shared=True):
         yield
-    finally:
-        if fcntl is not None:
-            with contextlib.suppress(OSError):
-                fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
 
 
 @contextlib.contextmanager
@@ -154,12 +161,5 @@ def locked(lock_path: Path, *, shared: bool = False) -> Iterator[None]:
     """Hold an advisory lock on `lock_path` (exclusive by default) for the `with` block."""
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+    with _holding(fd, shared=shared):
         yield
-    finally:
-        if fcntl is not None:
-            with contextlib.suppress(OSError):
-                fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
