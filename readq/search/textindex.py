@@ -197,6 +197,25 @@ class _VocabBuilder:
         return t
 
 
+def _token_bounds(body: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """Token starts and ends in a lowercase byte buffer: words first, then compounds.
+
+    Compounds are punctuation with a word character on both sides joining words into one token
+    ("text-to-video"); only runs that contain such punctuation are kept as compounds.
+    Returns (number of words, starts, ends).
+    """
+    word = _WORD[body]
+    w_starts, w_ends = _runs(word)
+    inner = np.zeros_like(word)
+    inner[1:-1] = _PUNCT[body[1:-1]] & word[:-2] & word[2:]
+    c_starts, c_ends = _runs(word | inner)
+    ccount = np.concatenate(([0], np.cumsum(inner, dtype=np.int32)))
+    keep = ccount[c_ends] > ccount[c_starts]
+    starts = np.concatenate((w_starts, c_starts[keep]))
+    ends = np.concatenate((w_ends, c_ends[keep]))
+    return len(w_starts), starts, ends
+
+
 def _index_field(texts: Sequence[str], vocab: _VocabBuilder, dense: bool) -> list[tuple]:
     """Tokenize one field chunk by chunk: returns per-chunk (token ids, doc ids, dense matrix)."""
     chunks: list[tuple] = []
@@ -207,17 +226,7 @@ def _index_field(texts: Sequence[str], vocab: _VocabBuilder, dense: bool) -> lis
         buf = _lower_bytes(part)
         arr = np.frombuffer(buf, dtype=np.uint8)
         body = arr[:-8]
-        word = _WORD[body]
-        w_starts, w_ends = _runs(word)
-        # compounds: punctuation with a word character on both sides joins words into one token
-        inner = np.zeros_like(word)
-        inner[1:-1] = _PUNCT[body[1:-1]] & word[:-2] & word[2:]
-        c_starts, c_ends = _runs(word | inner)
-        ccount = np.concatenate(([0], np.cumsum(inner, dtype=np.int32)))
-        keep = ccount[c_ends] > ccount[c_starts]
-        n_words = len(w_starts)
-        starts = np.concatenate((w_starts, c_starts[keep]))
-        ends = np.concatenate((w_ends, c_ends[keep]))
+        n_words, starts, ends = _token_bounds(body)
         lens = ends - starts
         h = _token_hashes(buf, arr, starts, lens)
         local = np.cumsum(body == 0, dtype=np.int32)[starts] - 1
@@ -450,21 +459,12 @@ def _recover_dense_spellings(texts: Sequence[str], dense_hashes: np.ndarray, voc
     """Register tokens that only ever occurred densely (their spelling comes from the first chunk)."""
     buf = _lower_bytes(texts)
     arr = np.frombuffer(buf, dtype=np.uint8)
-    body = arr[:-8]
-    word = _WORD[body]
-    w_starts, w_ends = _runs(word)
-    inner = np.zeros_like(word)
-    inner[1:-1] = _PUNCT[body[1:-1]] & word[:-2] & word[2:]
-    c_starts, c_ends = _runs(word | inner)
-    ccount = np.concatenate(([0], np.cumsum(inner, dtype=np.int32)))
-    keep = ccount[c_ends] > ccount[c_starts]
-    starts = np.concatenate((w_starts, c_starts[keep]))
-    ends = np.concatenate((w_ends, c_ends[keep]))
+    n_words, starts, ends = _token_bounds(arr[:-8])
     h = _token_hashes(buf, arr, starts, ends - starts)
     want = {int(x) for x in dense_hashes.tolist()} - vocab.ids.keys()
     for i, x in enumerate(h.tolist()):
         if x in want:
-            vocab.add(x, buf[int(starts[i]) : int(ends[i])], i >= len(w_starts))
+            vocab.add(x, buf[int(starts[i]) : int(ends[i])], i >= n_words)
             want.discard(x)
             if not want:
                 break
