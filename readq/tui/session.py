@@ -10,11 +10,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from readq.library import Change, Library
 from readq.model import Paper, Status
-from readq.search import SearchIndex
 from readq.tui.view import digest_counts
+
+if TYPE_CHECKING:
+    from readq.search import SearchIndex  # numpy: imported by the load worker, after first paint
 
 
 @dataclass(frozen=True, slots=True)

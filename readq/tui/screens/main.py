@@ -27,7 +27,6 @@ from textual.worker import get_current_worker
 
 from readq.library import LibraryError
 from readq.model import Paper, Status
-from readq.search import SearchIndex
 from readq.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, CopyFallbackDialog, ExportDialog
 from readq.tui.screens.help import HelpScreen
 from readq.tui.screens.messages import EmptyLibraryScreen
@@ -41,6 +40,7 @@ from readq.tui.widgets.sidebar import Sidebar
 from readq.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from readq.search import SearchIndex  # numpy: imported by the load worker, after first paint
     from readq.tui.app import ReadqApp
 
 DETAIL_DELAY = 0.06  # seconds the cursor rests before the detail pane follows
