@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping
 from functools import partial
 from importlib import resources
@@ -40,6 +41,7 @@ class ReadqApp(App[None]):
         osc52: bool = True,
         poll_interval: float = 1.0,
         keymap: Mapping[str, str] | None = None,
+        cite_format: str = "bibtex",
     ) -> None:
         """`bulk_confirm`: ask before changing more papers than this at once.
         `osc52`: also copy through the terminal (OSC 52). `keymap`: binding id -> keys."""
@@ -49,6 +51,7 @@ class ReadqApp(App[None]):
         self.bulk_confirm = bulk_confirm
         self.osc52 = osc52
         self.poll_interval = poll_interval
+        self.cite_format = cite_format
         if keymap:
             self.set_keymap(dict(keymap))
 
@@ -109,5 +112,20 @@ class ReadqApp(App[None]):
 
 
 def run(library_path: Path | str) -> None:
-    """Open the triage app on `library_path` (called by `readq` with no subcommand)."""
-    ReadqApp(library_path).run()
+    """Open the triage app on `library_path` (called by `readq` with no subcommand).
+
+    Settings come from the user's config file (see `readq.config`).
+    """
+    from readq.config import load_config
+
+    config = load_config()
+    for warning in config.warnings:
+        print(f"readq: warning: {warning}", file=sys.stderr)
+    ReadqApp(
+        library_path,
+        advance_on_mark=config.advance_on_mark,
+        bulk_confirm=config.bulk_confirm,
+        osc52=config.osc52,
+        keymap=config.keys or None,
+        cite_format=config.cite_format,
+    ).run()

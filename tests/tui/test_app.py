@@ -229,6 +229,16 @@ async def test_copy_link_and_citations(tmp_library: Path) -> None:
         assert app.clipboard == cite(paper, "markdown")
 
 
+async def test_configured_citation_format(tmp_library: Path) -> None:
+    app = ReadqApp(tmp_library, cite_format="markdown")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        paper = main(app).paper_list.current
+        assert paper is not None
+        await pilot.press("c")
+        assert app.clipboard == cite(paper, "markdown")
+
+
 async def test_pick_one_of_the_papers_links_and_copy_it(tmp_library: Path) -> None:
     from readq.links import paper_links
 

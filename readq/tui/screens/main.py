@@ -73,7 +73,7 @@ class MainScreen(Screen[None]):
         Binding("u", "undo", "Undo", id="undo",
                 tooltip="Undo the last status, star or bulk change of this session"),
         Binding("y", "copy_link", "Link", id="copy.link", tooltip="Copy the paper's link"),
-        Binding("c", "copy_cite", "Cite", id="copy.cite", tooltip="Copy a BibTeX citation"),
+        Binding("c", "copy_cite", "Cite", id="copy.cite", tooltip="Copy a citation (BibTeX unless cite_format is set)"),
         Binding("C", "cite_as", "Cite as…", id="copy.cite_as", show=False,
                 tooltip="Copy a citation as BibTeX, Markdown or plain text"),
         Binding("e", "export", "Export", id="export",
@@ -563,9 +563,11 @@ class MainScreen(Screen[None]):
         if paper := self._current():
             self.copy_text(best_link(paper), "link")
 
-    def action_copy_cite(self, fmt: str = "bibtex") -> None:
+    def action_copy_cite(self, fmt: str = "") -> None:
+        """Copy a citation: `fmt`, else the configured default (`cite_format`, BibTeX)."""
         from readq.cite import cite
 
+        fmt = fmt or self.rq.cite_format
         if paper := self._current():
             self.copy_text(cite(paper, fmt), f"{fmt} citation")
 
