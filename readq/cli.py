@@ -204,6 +204,8 @@ def list_cmd(
     obj: Ctx, status: str | None, starred: bool, query: str | None, limit: int | None, as_json: bool
 ) -> None:
     """List papers, newest first (or best match first with --query)."""
+    if not obj.library().exists():
+        click.echo(f"readq: no library at {obj.library_path} yet; import digests with `readq import PATH`", err=True)
     papers = _select(obj.library(), status, starred, query, limit)
     if as_json:
         _dump_json(papers)

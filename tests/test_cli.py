@@ -177,3 +177,10 @@ def test_export_seven_to_read_papers_as_bibtex_with_unique_keys(lib: Path) -> No
     assert not parsed.failed_blocks
     keys = [entry.key for entry in parsed.entries]
     assert len(keys) == 7 and len(set(keys)) == 7
+
+
+def test_list_on_a_missing_library_says_how_to_start(tmp_path: Path) -> None:
+    result = run(tmp_path / "nothing-here", "list", "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
+    assert "readq import" in result.stderr
+    assert not (tmp_path / "nothing-here").exists()
