@@ -14,20 +14,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sys
 import time
+from pathlib import Path
 
-
-
-def peak_rss_mb() -> float | None:
-    """VmHWM (see bench/tui_probe.py for why not ru_maxrss)."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
+# Runs under coBib's own venv as a script: share the measurement helper with readq's probe.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tui_probe import peak_rss_mb  # noqa: E402
 
 
 async def probe(cfg: str, t0: float) -> dict:
