@@ -8,10 +8,12 @@ from functools import partial
 from importlib import resources
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from readq.tui.heap import IdleCollector
 from readq.tui.screens.help import Section
 from readq.tui.screens.main import CITE_FORMATS, MainScreen
 from readq.tui.screens.messages import ErrorScreen
@@ -54,8 +56,19 @@ class ReadqApp(App[None]):
         self.cite_format = cite_format
         if keymap:
             self.set_keymap(dict(keymap))
+        self.collector = IdleCollector()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
+            self.collector.note_input()
+        await super().on_event(event)
+
+    def on_unmount(self) -> None:
+        self.collector.uninstall()
 
     def on_mount(self) -> None:
+        self.collector.install()
+        self.set_interval(0.5, self.collector.tick, name="idle-gc")
         from readq.library import Library
         from readq.tui.session import Session
 

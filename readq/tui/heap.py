@@ -1,0 +1,64 @@
+"""When the garbage collector may run: full collections wait until the user is idle.
+
+Why (measured while typing a query at 100k papers, 2-core VM): CPython's automatic full
+(generation-2) collection walks every tracked object not frozen: the app's long-lived data plus
+the few tens of thousands of strips and caches Textual keeps for rendering. Each one took
+49-93 ms and landed in the middle of typing, three times per four queries: the worst
+keystroke-to-frame latencies. Two measures:
+
+* `freeze()` after the library and its search index are installed moves them out of the
+  collector's generations (`gc.freeze`): a collection over them drops from ~60 ms to ~0.1 ms.
+* `IdleCollector` raises the generation-2 threshold so that full collections no longer start by
+  themselves, and runs one when no key was pressed for `idle_s` (at most every `every_s`).
+  Young-generation collections keep running as usual, so short-lived cycles (Textual's messages
+  and events) are still freed at once; only garbage that survived two collections waits for a
+  pause in typing.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+
+# Full collections start only after this many generation-1 collections (default 10): in practice
+# never by themselves while the app runs; `IdleCollector.tick` runs them instead.
+_GEN2_THRESHOLD = 1_000_000
+
+
+def freeze() -> None:
+    """Exclude everything alive now from future collections (long-lived session data)."""
+    gc.freeze()
+
+
+class IdleCollector:
+    """Run full collections in the pauses between keystrokes. Call `tick` from a timer."""
+
+    def __init__(self, *, idle_s: float = 1.0, every_s: float = 10.0) -> None:
+        self.idle_s = idle_s
+        self.every_s = every_s
+        self.last_input = time.monotonic()
+        self.last_full = time.monotonic()
+        self._saved: tuple[int, int, int] | None = None
+
+    def install(self) -> None:
+        if self._saved is None:
+            self._saved = gc.get_threshold()
+            gen0, gen1, _ = self._saved
+            gc.set_threshold(gen0, gen1, _GEN2_THRESHOLD)
+
+    def uninstall(self) -> None:
+        if self._saved is not None:
+            gc.set_threshold(*self._saved)
+            self._saved = None
+
+    def note_input(self) -> None:
+        self.last_input = time.monotonic()
+
+    def tick(self) -> bool:
+        """Collect everything if the user has been idle long enough; True if it did."""
+        now = time.monotonic()
+        if now - self.last_input < self.idle_s or now - self.last_full < self.every_s:
+            return False
+        gc.collect()
+        self.last_full = time.monotonic()
+        return True
