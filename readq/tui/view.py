@@ -86,9 +86,14 @@ def build_view(
     ranked: Sequence[int],
     spec: ViewSpec,
     cancel: Callable[[], bool] | None = None,
-) -> list[int] | None:
-    """Filter the ranked indices by queue, then sort; None when cancelled part-way."""
+) -> Sequence[int] | None:
+    """Filter the ranked indices by queue, then sort; None when cancelled part-way.
+
+    The result is a list, or the search's own numpy array when there is nothing to filter or
+    re-sort (callers only index it, iterate it and take its length)."""
     pred = queue_predicate(spec.queue)
+    if pred is None and spec.sort == "relevance" and not spec.reverse and hasattr(ranked, "tolist"):
+        return ranked  # type: ignore[return-value]  # the search's numpy order as is (~1-2 ms saved at 100k)
     ranked = ranked.tolist() if hasattr(ranked, "tolist") else list(ranked)  # numpy -> ints
     order = ranked if pred is None else [i for i in ranked if pred(papers[i])]
     if cancel is not None and cancel():

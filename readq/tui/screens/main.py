@@ -9,7 +9,7 @@ from __future__ import annotations
 
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -303,7 +303,7 @@ class MainScreen(Screen[None]):
         self._install_view(gen, spec, order, (time.perf_counter() - start) * 1000, keep_id)
         return True
 
-    def _compute(self, spec: ViewSpec, cancelled: Callable[[], bool]) -> list[int] | None:
+    def _compute(self, spec: ViewSpec, cancelled: Callable[[], bool]) -> Sequence[int] | None:
         """Search + queue filter + sort; runs in the search worker (or inline in `_settle`)."""
         index, papers = self.session.index, self.session.papers
         if spec.filter_text.strip():
@@ -352,7 +352,7 @@ class MainScreen(Screen[None]):
             elapsed = (time.perf_counter() - start) * 1000
             self._install_view(self._gen, spec, order, elapsed, self._pending_keep)
 
-    def _install_view(self, gen: int, spec: ViewSpec, order: list[int], elapsed: float, keep_id: str | None) -> None:
+    def _install_view(self, gen: int, spec: ViewSpec, order: Sequence[int], elapsed: float, keep_id: str | None) -> None:
         if gen != self._gen or gen == self._installed_gen:
             return  # a newer query is on its way, or `_settle` installed this one already
         self._installed_gen = gen

@@ -228,7 +228,7 @@ class PaperList(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ cursor
     def validate_cursor(self, cursor: int) -> int:
-        return max(0, min(cursor, len(self.order) - 1)) if self.order else 0
+        return max(0, min(cursor, len(self.order) - 1)) if len(self.order) else 0
 
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh_line(old)
@@ -311,11 +311,11 @@ class PaperList(ScrollView, can_focus=True):
         if base is None:  # computing it walks the ancestors' styles: once, not per row
             base = self._base_style = self.rich_style
         if row >= len(self.order) or width <= 0:
-            if row == 1 and not self.order and self.placeholder:
+            if row == 1 and not len(self.order) and self.placeholder:
                 dim = self.get_component_rich_style("paper-list--dim")
                 return Strip([Segment("  " + self.placeholder, base + dim)]).crop_extend(0, width, base)
             return Strip.blank(width, base)
-        paper = self.papers[self.order[row]]
+        paper = self.papers[int(self.order[row])]
         selected, is_cursor = paper.id in self.selected, row == self.cursor
         # Scrolling repaints every visible line; papers are immutable, so a row's strip is
         # cached by identity of the record plus everything else that changes its look.
