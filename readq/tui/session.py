@@ -49,6 +49,7 @@ class Session:
         self.positions: dict[str, int] = {}
         self.index: SearchIndex | None = None  # built after the papers are on screen
         self.undo_stack: list[list[Change]] = []
+        self._counts: dict[str, int] = {}
 
     # ------------------------------------------------------------------ reading (worker threads)
     def load(self) -> Snapshot:
@@ -72,6 +73,7 @@ class Session:
         self.papers = snapshot.papers
         self.positions = {p.id: i for i, p in enumerate(self.papers)}
         self.index = None
+        self._counts = dict(snapshot.counts)
 
     def install_index(self, index: SearchIndex, papers: list[Paper]) -> bool:
         """Adopt an index built from `papers`; False if a newer load replaced them meanwhile."""
@@ -127,13 +129,19 @@ class Session:
 
     def apply(self, outcome: Outcome) -> None:
         """Bring the shown papers and the index up to date with an outcome (UI thread)."""
+        counts = self._counts
         for paper in outcome.papers:
             pos = self.positions.get(paper.id)
             if pos is not None:
+                old = self.papers[pos]
+                counts[old.status.value] -= 1
+                counts[paper.status.value] += 1
+                counts["starred"] += int(paper.starred) - int(old.starred)
                 self.papers[pos] = paper
             if self.index is not None:
                 self.index.update(paper)
 
     def counts(self) -> dict[str, int]:
-        with self.lock:
-            return self.library.counts()
+        """Papers per queue, kept up to date by `apply` (recounting 100k papers on every
+        keystroke that marks one cost ~10 ms)."""
+        return dict(self._counts)
