@@ -1,0 +1,102 @@
+"""What the list and detail pane draw, and the app's garbage-collection policy."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+from rich.cells import cell_len
+from rich.style import Style
+
+from readq.library import Library
+from readq.model import Status
+from readq.tui.app import ReadqApp
+from readq.tui.heap import IdleCollector
+from readq.tui.widgets.detail import DetailPane
+from readq.tui.widgets.paper_list import _title_segments
+from tests.tui.conftest import settle
+from tests.tui.test_app import SIZE, main
+
+PLAIN, MATCH = Style(), Style(underline=True)
+
+
+def test_title_segments_fill_the_column_exactly() -> None:
+    titles = [
+        "VBench++",
+        "VideoLLaMB: Long-context Video Understanding with Recurrent Memory Bridges",
+        "中文标题：视频理解的长上下文记忆桥接方法研究",
+        "Über-große Modelle — für alle",
+    ]
+    for title in titles:
+        for width in (1, 2, 5, 16, 40, 120):
+            segments = _title_segments(title, width, [(0, 3)], PLAIN, MATCH)
+            text = "".join(s.text for s in segments)
+            assert cell_len(text) == width, (title, width, text)
+            if cell_len(title) > width:
+                assert text.rstrip().endswith("…")
+            else:
+                assert text.rstrip() == title
+
+
+def test_title_segments_style_matches_and_clip_them_at_the_ellipsis() -> None:
+    segments = _title_segments("VideoLLaMB: Long-context", 8, [(0, 10)], PLAIN, MATCH)
+    assert [(s.text, s.style) for s in segments] == [("VideoLL", MATCH), ("…", PLAIN)]
+    segments = _title_segments("a video b video", 40, [(2, 7), (10, 15)], PLAIN, MATCH)
+    assert [s.text for s in segments if s.style == MATCH] == ["video", "video"]
+
+
+def _detail_segments(app: ReadqApp) -> list[tuple[str, Style | None]]:
+    detail = app.screen.query_one(DetailPane)
+    return [(seg.text, seg.style) for strip in detail._lines for seg in strip]
+
+
+async def test_detail_highlights_follow_the_query_when_the_paper_stays(tmp_library: Path) -> None:
+    app = ReadqApp(tmp_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"videollamb")
+        await settle(pilot)
+        await pilot.pause(0.4)  # the detail pane follows once typing rests
+        assert "VideoLLaMB" in app.screen.query_one(DetailPane).plain
+        underlined = {text for text, style in _detail_segments(app) if style and style.underline}
+        assert "VideoLLaMB" in underlined and "Recurrent" not in underlined
+        await pilot.press(*" recurrent")
+        await settle(pilot)
+        await pilot.pause(0.4)
+        underlined = {text for text, style in _detail_segments(app) if style and style.underline}
+        assert {"VideoLLaMB", "Recurrent"} <= underlined
+
+
+async def test_sidebar_counts_follow_own_and_external_changes(tmp_library: Path) -> None:
+    app = ReadqApp(tmp_library, poll_interval=0.1, advance_on_mark=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t", "t", "r", "s")
+        await settle(pilot)
+        other = Library(tmp_library)
+        pid = other.load().papers()[-1].id
+        other.set_status([pid], Status.SKIPPED)
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if main(app).session.counts()["skipped"] == 1:
+                break
+        await settle(pilot)
+        assert main(app).session.counts() == Library(tmp_library).counts()
+
+
+def test_idle_collector_runs_full_collections_only_when_idle() -> None:
+    saved = gc.get_threshold()
+    collector = IdleCollector(idle_s=0.0, every_s=0.0)
+    collector.install()
+    try:
+        assert gc.get_threshold()[:2] == saved[:2] and gc.get_threshold()[2] > 1000
+        collector.note_input()
+        collector.idle_s = 60.0
+        assert collector.tick() is False  # a key was just pressed
+        collector.idle_s = 0.0
+        assert collector.tick() is True
+        collector.every_s = 60.0
+        assert collector.tick() is False  # collected a moment ago
+    finally:
+        collector.uninstall()
+    assert gc.get_threshold() == saved
