@@ -53,13 +53,32 @@ def _normal(url: str) -> str | None:
     return url
 
 
+def _starts(text: str) -> list[int]:
+    """Every offset where `_URL` could match: 4 or 5 before a "://", 2 before a "w." or "W.".
+
+    Found with `str.find` (C speed) so the regex runs only there, not at each of an
+    abstract's 2,000 characters: scanning whole abstracts was 10% of an import.
+    """
+    found: set[int] = set()
+    for needle, back in (("://", (4, 5)), ("w.", (2,)), ("W.", (2,))):
+        i = text.find(needle)
+        while i >= 0:
+            found.update(i - b for b in back if i >= b)
+            i = text.find(needle, i + 1)
+    return sorted(found)
+
+
 def find_urls(text: str) -> list[str]:
     """URLs in free text, in order of appearance, without duplicates or trailing punctuation."""
     found: dict[str, None] = {}
-    if "://" not in text and "www." not in text.lower():
-        return []
-    for m in _URL.finditer(text):
-        start = m.start()
+    pos = 0  # like `finditer`: the leftmost match at or after the end of the previous one
+    for start in _starts(text):
+        if start < pos:
+            continue
+        m = _URL.match(text, start)
+        if m is None:
+            continue
+        pos = m.end()
         if start:
             before = text[start - 1]
             if before.isalnum() or before == "_" or (before in "@./-" and m.group(0)[:1] in "wW"):
