@@ -92,3 +92,13 @@ URL_BITS = st.sampled_from([
 @given(st.lists(URL_BITS, max_size=25).map("".join))
 def test_find_urls_matches_a_full_scan(text: str) -> None:
     assert find_urls(text) == reference_find_urls(text)
+
+
+def test_title_key_ascii_fast_path_matches_the_unicode_fold() -> None:
+    import unicodedata
+
+    from readq.dedup import _FOLD_DROP, title_key
+
+    samples = [chr(i) for i in range(128)] + ["VBench++", "A_B c-d", "Magic 1-For-1: Video!", "x\ty\x00z"]
+    for text in samples + ["".join(samples)]:
+        assert title_key(text) == _FOLD_DROP.sub("", unicodedata.normalize("NFKC", text).casefold())
