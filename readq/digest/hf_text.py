@@ -40,7 +40,8 @@ ORPHAN_MIN = 4 * TITLE_MAX  # text this long is never a title
 
 # A block: a maximal run of non-blank lines ("\s" is exactly `str.isspace`, as `strip` uses).
 # Found by one regex over the whole text; a per-line Python loop was 5% of an import.
-_BLOCK = re.compile(r"^[^\S\n]*\S.*(?:\n[^\S\n]*\S.*)*", re.MULTILINE)
+# Group 1 is the block's lines after the first: empty for the usual one-line block.
+_BLOCK = re.compile(r"^[^\S\n]*\S.*((?:\n[^\S\n]*\S.*)*)", re.MULTILINE)
 
 # A unit is a plain tuple (hundreds of thousands are made per big digest):
 #   (line, text, None)        a collapsed paragraph or line of text
@@ -98,7 +99,8 @@ def _blocks(text: str, header: Header) -> Iterator[tuple[int, str, int]]:
     for m in _BLOCK.finditer(text, pos):
         start, end = m.span()
         line += count("\n", pos, start)
-        newlines = count("\n", start, end)
+        more = m.start(1)
+        newlines = count("\n", more, end) if more != end else 0  # no re-scan of a long line
         if first is not None:
             if line == first[0] + 1:  # the glued title heads the first block
                 yield first[0], first[1] + "\n" + m.group(), newlines + 1
@@ -118,19 +120,19 @@ class _Meta:
 
     def __init__(self, ref: _dt.date) -> None:
         self.ref = ref
-        self.flags: dict[str, bool] = {}
         self.kinds: dict[str, tuple[int, object]] = {}
 
     def is_meta(self, raw: str) -> bool:
+        """`meta.is_meta_line`, sharing `classify`'s memo (the line is classified again later)."""
         s = raw.strip()
         if not meta.could_be_meta(s):
             return False  # every abstract, most titles
-        flag = self.flags.get(s)
-        if flag is None:
-            flag = self.flags[s] = meta.is_meta_line(s, self.ref)
-        return flag
+        if s not in meta.SEPARATORS and not meta.could_match(s):
+            return False
+        return self.classify(s)[0] != _OTHER
 
     def classify(self, text: str) -> tuple[int, object]:
+        """What `_apply_meta` makes of a stripped metadata line (before org/unknown)."""
         kind = self.kinds.get(text)
         if kind is None:
             kind = self.kinds[text] = self._classify(text)
@@ -184,11 +186,12 @@ def _units(text: str, header: Header, memo: _Meta, ctx: Context) -> tuple[list[U
 
     for first, block, newlines in chain(head, blocks):
         if not newlines:  # the common case, a title or an abstract on one line: `add` inlined
-            if memo.is_meta(block):
-                add((first, "", ((first, block.strip()),)))
-                continue
+            if len(block) <= meta.MAX_META or block[0].isspace() or block[-1].isspace():
+                if memo.is_meta(block):  # (an unpadded line this long never is)
+                    add((first, "", ((first, block.strip()),)))
+                    continue
             unit_text = collapse(block)
-            if _is_chrome(unit_text):
+            if len(unit_text) <= 80 and unit_text.casefold() in FURNITURE:  # `_is_chrome`
                 after_chrome = True
                 continue
             after_chrome = False

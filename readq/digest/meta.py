@@ -94,6 +94,11 @@ def could_be_meta(s: str) -> bool:
     return 0 < len(s) <= MAX_META and (s[0] in _META_START or s[0].isdecimal())
 
 
+def could_match(s: str) -> bool:
+    """Whether any of the author-count, date or upvote patterns fully matches the stripped line."""
+    return _ANY_META.fullmatch(s) is not None
+
+
 def is_meta_line(line: str, ref: _dt.date) -> bool:
     """A line that only HF metadata looks like (never a title or abstract).
 
@@ -105,7 +110,7 @@ def is_meta_line(line: str, ref: _dt.date) -> bool:
         return False
     if s in SEPARATORS:
         return True
-    if _ANY_META.fullmatch(s) is None:
+    if not could_match(s):
         return False
     return authors_count(s) is not None or hf_date(s, ref) is not None or upvotes(s) is not None
 
