@@ -40,6 +40,7 @@ ORPHAN_MIN = 4 * TITLE_MAX  # text this long is never a title
 
 # A block: a maximal run of non-blank lines ("\s" is exactly `str.isspace`, as `strip` uses).
 # Found by one regex over the whole text; a per-line Python loop was 5% of an import.
+_BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)*")
 # Group 1 is the block's lines after the first: empty for the usual one-line block.
 _BLOCK = re.compile(r"^[^\S\n]*\S.*((?:\n[^\S\n]*\S.*)*)", re.MULTILINE)
 
@@ -65,6 +66,10 @@ def read_header(text: str, ctx: Context) -> Header:
     chrome = False
     pos, number = 0, 1
     while pos <= len(text):
+        blanks = _BLANK_LINES.match(text, pos).end()  # skip a run of blank lines in one step
+        if blanks > pos:
+            number += text.count("\n", pos, blanks)
+            pos = blanks
         end = text.find("\n", pos)
         if end < 0:
             end = len(text)
