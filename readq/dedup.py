@@ -16,11 +16,16 @@ from dataclasses import replace
 from readq.model import Entry, Paper, Source
 
 _FOLD_DROP = re.compile(r"[^\w+]|_", re.UNICODE)
+# The same fold for ASCII, where NFKC changes nothing and casefold is lower(): one `translate`
+# pass, 4x faster than normalize+casefold+sub (title keys were 10% of a 100k-paper import).
+_ASCII_FOLD = {i: (chr(i).lower() if chr(i).isalnum() else None) for i in range(128)} | {ord("+"): "+"}
 ID_LENGTH = 10
 
 
 def title_key(title: str) -> str:
     """Fold a title for identity: NFKC, casefold, keep letters, digits and '+'."""
+    if title.isascii():
+        return title.translate(_ASCII_FOLD)
     text = unicodedata.normalize("NFKC", title).casefold()
     return _FOLD_DROP.sub("", text)
 

@@ -8,6 +8,7 @@ that reads nothing leaves the library untouched (not even created).
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -149,7 +150,23 @@ def import_paths(
     library: Library, paths: Sequence[str], *, today: _dt.date | None = None, progress: bool = False
 ) -> ImportReport:
     """Read `paths` and merge what they hold into `library`."""
-    entries, report = read_entries(paths, today=today, progress=progress)
-    if entries:
-        report.absorb(library.ingest(entries))
+    with _gc_paused():
+        entries, report = read_entries(paths, today=today, progress=progress)
+        if entries:
+            report.absorb(library.ingest(entries))
     return report
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic GC while parsing: a big digest makes millions of short-lived acyclic objects
+    (lines, units, drafts) and the collector kept re-traversing the growing list of entries;
+    at 100k papers that was 1.7 s of a 9 s parse. Pausing across the library merge too spares
+    a full collection over the new entries in between (`Library.ingest` pauses its own part)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

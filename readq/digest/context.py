@@ -39,6 +39,7 @@ class Draft:
     links: list[str] = field(default_factory=list)
     arxiv_id: str | None = None
     has_meta: bool = False
+    collapsed: bool = False  # title and paragraphs already collapsed: `finish` skips re-scanning them
 
     @property
     def has_abstract(self) -> bool:
@@ -55,6 +56,7 @@ class Context:
         self.digest_date: str | None = None
         self.warnings: list[ParseWarning] = []
         self.warn_abstracts = True  # layouts without abstracts (listing pages) turn this off
+        self._source: Source | None = None
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(ParseWarning(self.source, line, message))
@@ -75,20 +77,31 @@ class Context:
             self.warn_abstracts = False
         return [self.finish(d) for d in drafts]
 
+    @property
+    def source_record(self) -> Source:
+        """One shared (frozen) `Source` per file rather than one per entry."""
+        src = self._source
+        if src is None or src.digest_date != self.digest_date:
+            src = self._source = Source(file=self.file, digest_date=self.digest_date)
+        return src
+
     def finish(self, draft: Draft) -> Entry:
-        abstract = collapse(" ".join(draft.abstract))
+        if draft.collapsed:  # joining collapsed, non-empty paragraphs with one space keeps them so
+            title, abstract = draft.title, " ".join(draft.abstract)
+        else:
+            title, abstract = collapse(draft.title), collapse(" ".join(draft.abstract))
         if not abstract and self.warn_abstracts:
-            self.warn(draft.line, f"title with no abstract: {collapse(draft.title)[:80]!r}")
+            self.warn(draft.line, f"title with no abstract: {title[:80]!r}")
         return Entry(
-            title=collapse(draft.title),
+            title=title,
             abstract=abstract,
-            authors=tuple(a for a in (collapse(x) for x in draft.authors) if a),
+            authors=tuple(a for a in (collapse(x) for x in draft.authors) if a) if draft.authors else (),
             authors_count=draft.authors_count,
             org=draft.org,
             published=draft.published,
             upvotes=draft.upvotes,
-            links=merge_links(find_urls(abstract), draft.links),
+            links=merge_links(find_urls(abstract), draft.links) if draft.links else tuple(find_urls(abstract)),
             arxiv_id=strip_version(draft.arxiv_id) if draft.arxiv_id else None,
-            source=Source(file=self.file, digest_date=self.digest_date),
+            source=self.source_record,
             line=draft.line,
         )

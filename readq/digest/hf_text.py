@@ -16,11 +16,15 @@ papers, so arbitrary prose never turns into phantom entries.
 
 from __future__ import annotations
 
+import datetime as _dt
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain, islice
 
 from readq.digest import dates, meta
 from readq.digest.context import Context, Draft
-from readq.digest.furniture import is_furniture, split_glued_subscribe
+from readq.digest.furniture import FURNITURE, is_furniture, split_glued_subscribe
 from readq.digest.prose import (
     TITLE_MAX,
     collapse,
@@ -34,129 +38,212 @@ from readq.model import Entry
 WRAPPED_LINE_MAX = 120  # a block of lines all this short is one hard-wrapped paragraph
 ORPHAN_MIN = 4 * TITLE_MAX  # text this long is never a title
 
+# A block: a maximal run of non-blank lines ("\s" is exactly `str.isspace`, as `strip` uses).
+# Found by one regex over the whole text; a per-line Python loop was 5% of an import.
+_BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)*")
+# Group 1 is the block's lines after the first: empty for the usual one-line block.
+_BLOCK = re.compile(r"^[^\S\n]*\S.*((?:\n[^\S\n]*\S.*)*)", re.MULTILINE)
 
-@dataclass
-class Unit:
-    """A paragraph/line of text (`lines` has one item) or a metadata block (several lines)."""
+# A unit is a plain tuple (hundreds of thousands are made per big digest):
+#   (line, text, None)        a collapsed paragraph or line of text
+#   (line, "", meta_lines)    a metadata block; meta_lines is ((line number, stripped text), ...)
+Unit = tuple[int, str, "tuple[tuple[int, str], ...] | None"]
 
-    kind: str  # "text" | "meta"
-    line: int
-    text: str = ""
-    lines: tuple[tuple[int, str], ...] = ()
+# What `_classify` makes of a metadata line (the checks `_apply_meta` runs, in order).
+_SEPARATOR, _COUNT, _DATE, _VOTES, _OTHER = range(5)
 
 
 @dataclass
 class Header:
-    body_start: int  # index into `lines` where papers begin
+    body_start: int  # offset into the text where papers begin (a line start, or past the end)
+    body_line: int  # that line's number
     chrome: bool  # any HF page furniture seen
     first: tuple[int, str] | None  # a title glued to "Subscribe", if any
 
 
-def read_header(lines: list[str], ctx: Context) -> Header:
+def read_header(text: str, ctx: Context) -> Header:
     """Skip page chrome at the top; pick up the digest's own date ("Mar 12")."""
     chrome = False
-    i = 0
-    while i < len(lines):
-        raw = lines[i]
-        s = raw.strip()
+    pos, number = 0, 1
+    while pos <= len(text):
+        blanks = _BLANK_LINES.match(text, pos).end()  # skip a run of blank lines in one step
+        if blanks > pos:
+            number += text.count("\n", pos, blanks)
+            pos = blanks
+        end = text.find("\n", pos)
+        if end < 0:
+            end = len(text)
+        s = text[pos:end].strip()
+        nxt = end + 1
         if not s:
-            i += 1
+            pos, number = nxt, number + 1
             continue
         if is_furniture(s):
             chrome = True
-            i += 1
+            pos, number = nxt, number + 1
             continue
         if len(s) <= dates.MAX_DATE_LINE and not ctx.digest_date:
             value = dates.parse_date(s, ctx.today)
             if value:
                 ctx.set_digest_date(value)
-                i += 1
+                pos, number = nxt, number + 1
                 continue
         if chrome:
             glued = split_glued_subscribe(s)
             if glued is not None:
-                return Header(i + 1, True, (i + 1, glued))
+                return Header(nxt, number + 1, True, (number, glued))
         break
-    return Header(i, chrome, None)
+    return Header(pos, number, chrome, None)
 
 
-def _blocks(lines: list[str], start: int) -> list[list[tuple[int, str]]]:
-    blocks: list[list[tuple[int, str]]] = []
-    current: list[tuple[int, str]] = []
-    for i in range(start, len(lines)):
-        s = lines[i].strip()
-        if s:
-            current.append((i + 1, lines[i]))
-        elif current:
-            blocks.append(current)
-            current = []
-    if current:
-        blocks.append(current)
-    return blocks
+def _blocks(text: str, header: Header) -> Iterator[tuple[int, str, int]]:
+    """(first line number, block text, number of newlines in it) for each block of the body."""
+    first = header.first
+    line, pos = header.body_line, header.body_start
+    count = text.count
+    for m in _BLOCK.finditer(text, pos):
+        start, end = m.span()
+        line += count("\n", pos, start)
+        more = m.start(1)
+        newlines = count("\n", more, end) if more != end else 0  # no re-scan of a long line
+        if first is not None:
+            if line == first[0] + 1:  # the glued title heads the first block
+                yield first[0], first[1] + "\n" + m.group(), newlines + 1
+                first = None
+                line, pos = line + newlines, end
+                continue
+            yield first[0], first[1], 0
+            first = None
+        yield line, m.group(), newlines
+        line, pos = line + newlines, end
+    if first is not None:
+        yield first[0], first[1], 0
 
 
-def _meta_flags(block: list[tuple[int, str]], ctx: Context) -> list[bool]:
+class _Meta:
+    """Per-file memo of metadata-line checks: a digest repeats "·", "• 3 authors" and its dates."""
+
+    def __init__(self, ref: _dt.date) -> None:
+        self.ref = ref
+        self.kinds: dict[str, tuple[int, object]] = {}
+
+    def is_meta(self, raw: str) -> bool:
+        """`meta.is_meta_line`, sharing `classify`'s memo (the line is classified again later)."""
+        s = raw.strip()
+        if not meta.could_be_meta(s):
+            return False  # every abstract, most titles
+        if s not in meta.SEPARATORS and not meta.could_match(s):
+            return False
+        return self.classify(s)[0] != _OTHER
+
+    def classify(self, text: str) -> tuple[int, object]:
+        """What `_apply_meta` makes of a stripped metadata line (before org/unknown)."""
+        kind = self.kinds.get(text)
+        if kind is None:
+            kind = self.kinds[text] = self._classify(text)
+        return kind
+
+    def _classify(self, text: str) -> tuple[int, object]:
+        if meta.is_separator(text):
+            return _SEPARATOR, None
+        count = meta.authors_count(text)
+        if count is not None:
+            return _COUNT, count
+        info = meta.hf_date(text, self.ref)
+        if info is not None:
+            return _DATE, info
+        votes = meta.upvotes(text)
+        if votes is not None:
+            return _VOTES, votes
+        return _OTHER, None
+
+
+def _meta_flags(raw: list[str], memo: _Meta) -> list[bool]:
     """Which lines of a block are metadata; an org line is the short line right before a "·"."""
-    ref = ctx.ref
-    flags = [meta.is_meta_line(text, ref) for _, text in block]
-    for k in range(len(block) - 1):
-        if not flags[k] and meta.is_separator(block[k + 1][1]):
-            s = block[k][1].strip()
+    flags = [memo.is_meta(t) for t in raw]
+    for k in range(len(raw) - 1):
+        if not flags[k] and meta.is_separator(raw[k + 1]):
+            s = raw[k].strip()
             if len(s) <= 80 and not is_furniture(s):
                 flags[k] = True
     return flags
 
 
-def _units(blocks: list[list[tuple[int, str]]], compact: bool, ctx: Context) -> list[Unit]:
+def _units(text: str, header: Header, memo: _Meta, ctx: Context) -> tuple[list[Unit], bool]:
+    """The body's units, dropping page chrome (and the date line of a second pasted digest), and
+    whether the body is the compact layout (one block of several lines)."""
+    blocks = _blocks(text, header)
+    head = list(islice(blocks, 2))
+    compact = len(head) == 1 and head[0][2] > 0
     units: list[Unit] = []
-    for block in blocks:
-        flags = _meta_flags(block, ctx)
-        k = 0
-        while k < len(block):
-            j = k
-            while j < len(block) and flags[j] == flags[k]:
-                j += 1
-            run = block[k:j]
-            if flags[k]:
-                units.append(Unit("meta", run[0][0], lines=tuple((n, t.strip()) for n, t in run)))
-            elif compact or len(run) == 1 or max(len(t) for _, t in run) > WRAPPED_LINE_MAX:
-                units.extend(Unit("text", n, collapse(t)) for n, t in run)
-            else:  # a hard-wrapped paragraph
-                units.append(Unit("text", run[0][0], collapse(" ".join(t for _, t in run))))
-            k = j
-    kept: list[Unit] = []
     after_chrome = False
-    for unit in units:
-        if unit.kind == "text" and is_furniture(unit.text):
+
+    def add(unit: Unit) -> None:
+        nonlocal after_chrome
+        line, text, lines = unit
+        if lines is None and _is_chrome(text):
             after_chrome = True
-            continue
-        if after_chrome and unit.kind == "meta" and len(unit.lines) == 1 and dates.parse_date(unit.lines[0][1], ctx.today):
-            continue  # the date line of a second digest pasted below the first
+            return
+        if after_chrome and lines is not None and len(lines) == 1 and dates.parse_date(lines[0][1], ctx.today):
+            return  # the date line of a second digest pasted below the first
         after_chrome = False
-        kept.append(unit)
-    return kept
+        units.append(unit)
+
+    for first, block, newlines in chain(head, blocks):
+        if not newlines:  # the common case, a title or an abstract on one line: `add` inlined
+            if len(block) <= meta.MAX_META or block[0].isspace() or block[-1].isspace():
+                if memo.is_meta(block):  # (an unpadded line this long never is)
+                    add((first, "", ((first, block.strip()),)))
+                    continue
+            unit_text = collapse(block)
+            if len(unit_text) <= 80 and unit_text.casefold() in FURNITURE:  # `_is_chrome`
+                after_chrome = True
+                continue
+            after_chrome = False
+            units.append((first, unit_text, None))
+            continue
+        raw = block.split("\n")
+        flags = _meta_flags(raw, memo)
+        k = 0
+        while k < len(raw):
+            j = k
+            while j < len(raw) and flags[j] == flags[k]:
+                j += 1
+            run = raw[k:j]
+            if flags[k]:
+                add((first + k, "", tuple((first + k + i, t.strip()) for i, t in enumerate(run))))
+            elif compact or len(run) == 1 or max(len(t) for t in run) > WRAPPED_LINE_MAX:
+                for i, t in enumerate(run):
+                    add((first + k + i, collapse(t), None))
+            else:  # a hard-wrapped paragraph
+                add((first + k, collapse(" ".join(run)), None))
+            k = j
+    return units, compact
 
 
-def _apply_meta(draft: Draft, unit: Unit, ctx: Context) -> None:
-    ref = ctx.ref
-    for number, text in unit.lines:
-        if meta.is_separator(text):
+def _is_chrome(text: str) -> bool:
+    """`is_furniture` for text that is already collapsed."""
+    return len(text) <= 80 and text.casefold() in FURNITURE
+
+
+def _apply_meta(draft: Draft, lines: tuple[tuple[int, str], ...], memo: _Meta, ctx: Context) -> None:
+    for number, text in lines:
+        kind, value = memo.classify(text)
+        if kind == _SEPARATOR:
             continue
-        count = meta.authors_count(text)
-        if count is not None:
-            draft.authors_count = count
+        if kind == _COUNT:
+            draft.authors_count = value  # type: ignore[assignment]
             continue
-        info = meta.hf_date(text, ref)
-        if info is not None:
+        if kind == _DATE:
+            info: meta.DateInfo = value  # type: ignore[assignment]
             if info.published is None:
                 ctx.warn(number, f"impossible date {text!r}; ignored")
             draft.published = draft.published or info.published
             if info.upvotes is not None:
                 draft.upvotes = info.upvotes
             continue
-        votes = meta.upvotes(text)
-        if votes is not None:
-            draft.upvotes = votes
+        if kind == _VOTES:
+            draft.upvotes = value  # type: ignore[assignment]
             continue
         if draft.org is None and len(text) <= 80:
             draft.org = meta.org_display_name(text)
@@ -165,28 +252,25 @@ def _apply_meta(draft: Draft, unit: Unit, ctx: Context) -> None:
     draft.has_meta = True
 
 
-def _pair(units: list[Unit], ctx: Context) -> list[Draft]:
+def _pair(units: list[Unit], memo: _Meta, ctx: Context) -> list[Draft]:
     """Titles and abstracts alternate; metadata closes a paper."""
     drafts: list[Draft] = []
     cur: Draft | None = None
     expect = "title"  # "title" | "abstract" | "more" (abstract seen: another paragraph or a title)
-    for idx, unit in enumerate(units):
-        if unit.kind == "meta":
+    last = len(units) - 1
+    for idx, (line, text, lines) in enumerate(units):
+        if lines is not None:
             if cur is None or cur.has_meta:
-                ctx.warn(unit.line, "metadata with no paper before it; skipped")
+                ctx.warn(line, "metadata with no paper before it; skipped")
                 continue
-            _apply_meta(cur, unit, ctx)
+            _apply_meta(cur, lines, memo, ctx)
             expect = "title"
             continue
-        text = unit.text
         if expect == "abstract" and cur is not None:
-            nxt = units[idx + 1] if idx + 1 < len(units) else None
-            title_without_abstract = (
-                title_like(text)
-                and nxt is not None
-                and nxt.kind == "text"
-                and strongly_abstract_like(nxt.text)
-            )
+            title_without_abstract = False
+            if idx < last and title_like(text):
+                _, nxt_text, nxt_lines = units[idx + 1]
+                title_without_abstract = nxt_lines is None and strongly_abstract_like(nxt_text)
             if not title_without_abstract:
                 cur.abstract.append(text)
                 expect = "more"
@@ -197,31 +281,25 @@ def _pair(units: list[Unit], ctx: Context) -> list[Draft]:
             cur.abstract.append(text)  # a second paragraph of the same abstract
             continue
         if len(text) > ORPHAN_MIN or (strongly_abstract_like(text) and not title_like(text)):
-            ctx.warn(unit.line, "paragraph without a title; skipped")
+            ctx.warn(line, "paragraph without a title; skipped")
             continue
         if cur is not None:
             drafts.append(cur)
-        cur = Draft(title=text, line=unit.line)
+        cur = Draft(title=text, line=line, collapsed=True)
         expect = "abstract"
     if cur is not None:
         drafts.append(cur)
     return drafts
 
 
-def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str] | None:
+def parse(text: str, ctx: Context) -> tuple[list[Entry], str] | None:
     """Entries and layout name, or None when the text does not look like an HF digest."""
-    header = read_header(lines, ctx)
-    blocks = _blocks(lines, header.body_start)
-    if header.first is not None:
-        if blocks and blocks[0][0][0] == header.first[0] + 1:
-            blocks[0].insert(0, header.first)
-        else:
-            blocks.insert(0, [header.first])
-    compact = len(blocks) == 1 and len(blocks[0]) > 1
-    units = _units(blocks, compact, ctx)
-    has_meta = any(u.kind == "meta" for u in units)
+    header = read_header(text, ctx)
+    memo = _Meta(ctx.ref)
+    units, compact = _units(text, header, memo, ctx)
+    has_meta = any(u[2] is not None for u in units)
     warnings_before = len(ctx.warnings)
-    drafts = _pair(units, ctx)
+    drafts = _pair(units, memo, ctx)
     if not header.chrome and not _plausible(drafts, has_meta):
         del ctx.warnings[warnings_before:]
         return None
@@ -235,9 +313,9 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str] | None:
 
 
 def _abstract_line(units: list[Unit], draft: Draft) -> int:
-    for unit in reversed(units):
-        if unit.kind == "text" and unit.text == draft.abstract[-1]:
-            return unit.line
+    for line, text, lines in reversed(units):
+        if lines is None and text == draft.abstract[-1]:
+            return line
     return draft.line
 
 

@@ -126,7 +126,7 @@ def parse(text: str, ctx: Context) -> tuple[list[Entry], str]:
     if entries:
         return _remap(entries, ctx, start, md_table), "html"
     del ctx.warnings[start:]
-    found = hf_text.parse([line.strip() for line in plain.split("\n")], ctx)
+    found = hf_text.parse("\n".join(line.strip() for line in plain.split("\n")), ctx)
     if found and found[0]:
         return _remap(found[0], ctx, start, plain_table), "html"
     return [], "html"

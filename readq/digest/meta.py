@@ -78,14 +78,41 @@ def is_stars(line: str) -> bool:
     return len(s) <= 40 and STARS.fullmatch(s) is not None
 
 
+# Characters a metadata line can start with (after stripping): separators and the bullets, signs
+# and arrows above, decimal digits (checked apart), and the letters that start a month name,
+# "Published"/"Submitted" or "upvotes", in either case; "ſ" because IGNORECASE lets it match "s".
+_META_START = frozenset("·•-|—*+▲⬆↑JFMASONDPUjfmasondpuſ")
+# Any line a metadata pattern fully matches; a cheap C-level reject before the exact checks.
+_ANY_META = re.compile(
+    "|".join(re.sub(r"\(\?P<\w+>", "(?:", p.pattern) for p in (AUTHORS_COUNT, HF_DATE, UPVOTES, UPVOTES_LABEL)),
+    re.IGNORECASE,
+)
+
+
+def could_be_meta(s: str) -> bool:
+    """Cheap necessary condition for `is_meta_line` on a stripped line: its length and first character."""
+    return 0 < len(s) <= MAX_META and (s[0] in _META_START or s[0].isdecimal())
+
+
+def could_match(s: str) -> bool:
+    """Whether any of the author-count, date or upvote patterns fully matches the stripped line."""
+    return _ANY_META.fullmatch(s) is not None
+
+
 def is_meta_line(line: str, ref: _dt.date) -> bool:
-    """A line that only HF metadata looks like (never a title or abstract)."""
-    return (
-        is_separator(line)
-        or authors_count(line) is not None
-        or hf_date(line, ref) is not None
-        or upvotes(line) is not None
-    )
+    """A line that only HF metadata looks like (never a title or abstract).
+
+    Tried on every line of a digest, so most lines are rejected by length, first character or
+    one combined regex before the exact (slower) checks run.
+    """
+    s = line.strip()
+    if not could_be_meta(s):
+        return False
+    if s in SEPARATORS:
+        return True
+    if not could_match(s):
+        return False
+    return authors_count(s) is not None or hf_date(s, ref) is not None or upvotes(s) is not None
 
 
 def org_display_name(line: str) -> str:

