@@ -673,7 +673,10 @@ class Library:
             from readq.search import SearchIndex
 
             return SearchIndex(papers, warm=warm)
-        return load_or_build(papers, self.cache_dir, self.generation, warm=warm)
+        # The catalogue fast path when `papers` are this catalogue in its order (the TUI and
+        # `list --query` pass `papers()`); load_index still checks the ids against the saved ones.
+        catalog = self._papers is not None and len(papers) == len(self._papers)
+        return load_or_build(papers, self.cache_dir, self.generation, warm=warm, catalog=catalog)
 
     def close(self) -> None:
         if self._db is not None:
