@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import gc
+import operator
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -113,6 +114,9 @@ def paused_gc() -> Iterator[None]:
         if was_enabled:
             gc.enable()
         gc.freeze()
+
+
+_PAPER_ID = operator.attrgetter("id")
 
 
 def _now() -> str:
@@ -244,10 +248,10 @@ class Library:
                         self._check_schema_value(doc.get("schema", SCHEMA_VERSION))
                 elif table == "papers":
                     try:
-                        for paper in map(from_json, records.values()):
-                            papers[paper.id] = paper
+                        batch = list(map(from_json, records.values()))
                     except (KeyError, ValueError, TypeError, AttributeError) as exc:
                         raise LibraryCorrupt(self.papers_path, f"bad paper record: {exc}") from None
+                    papers.update(zip(map(_PAPER_ID, batch), batch))
         return papers, meta
 
     def _read_catalog_whole(self) -> tuple[dict[str, Paper], dict[str, Any]]:

@@ -190,14 +190,24 @@ def iter_line_layout(handle: Any, chunk_size: int = READ_CHUNK) -> Iterator[tupl
                 continue
             if need_end:
                 raise NotLineLayout("a missing comma between records")
-            end = buf.find(b"\n}", pos, size)  # the table ends in this chunk?
-            stop = end if end >= 0 else size - 1  # index of the last record line's newline
-            comma_pending = buf[stop - 1] == 0x2C  # ","
+            # A run of `"k":{...},` lines is an object's body: one orjson call for the whole chunk.
+            # First assume the table goes on past this chunk (all but two chunks): if a line here
+            # starts with "}" the wrapped text has data after its closing brace and cannot parse,
+            # so only then is the chunk searched for the table end.
+            comma_pending = buf[size - 2] == 0x2C  # ","
+            try:
+                records = orjson.loads(b"".join((b"{", memoryview(buf)[pos : size - 1 - comma_pending], b"}")))
+                stop = size - 1
+            except orjson.JSONDecodeError:
+                end = buf.find(b"\n}", pos, size)  # the table ends in this chunk
+                if end < 0:
+                    raise
+                stop = end  # index of the last record line's newline
+                comma_pending = buf[stop - 1] == 0x2C
+                if comma_pending:
+                    raise NotLineLayout("a comma before the table end") from None
+                records = orjson.loads(b"".join((b"{", memoryview(buf)[pos:stop], b"}")))
             need_end = not comma_pending
-            if end >= 0 and comma_pending:
-                raise NotLineLayout("a comma before the table end")
-            # a run of `"k":{...},` lines is an object's body: one orjson call for the whole chunk
-            records = orjson.loads(b"".join((b"{", memoryview(buf)[pos : stop - comma_pending], b"}")))
             pos = stop + 1
             yield table, records
     if not closed:
