@@ -90,7 +90,8 @@ class NotLineLayout(ValueError):
     """The file is not (or not entirely) in the one-record-per-line layout: read it whole."""
 
 
-def dump_line_layout(data: Mapping[str, Mapping[str, Any]]) -> Iterator[bytes]:
+def dump_line_layout(data: Mapping[str, Mapping[str, Any]],
+                     offsets: dict[str, list[int]] | None = None) -> Iterator[bytes]:
     """Serialise TinyDB tables as JSON with one record per line, in chunks (see the module doc).
 
         {
@@ -106,23 +107,37 @@ def dump_line_layout(data: Mapping[str, Mapping[str, Any]]) -> Iterator[bytes]:
     Still one plain JSON object (TinyDB and any JSON tool read it), but a reader can also parse it
     a few megabytes at a time (`iter_line_layout`): compact orjson output never contains a raw
     newline, so every record is exactly one line.
+
+    `offsets`: for each table named in it, the byte offset of every record line is appended,
+    then the offset just past the last one (n + 1 values), for readers that seek to one record.
     """
+    pos = 2
     yield b"{\n"
     names = list(data)
     for t, name in enumerate(names):
         table = data[name]
-        yield orjson.dumps(str(name)) + b":{\n"
+        head = orjson.dumps(str(name)) + b":{\n"
+        pos += len(head)
+        yield head
+        where = offsets.get(name) if offsets is not None else None
         last = len(table) - 1
         parts: list[bytes] = []
         for i, (key, doc) in enumerate(table.items()):
-            parts.append(b"".join((orjson.dumps(str(key)), b":", orjson.dumps(doc),
-                                   b",\n" if i < last else b"\n")))
+            line = b"".join((orjson.dumps(str(key)), b":", orjson.dumps(doc), b",\n" if i < last else b"\n"))
+            if where is not None:
+                where.append(pos)
+            pos += len(line)
+            parts.append(line)
             if len(parts) == 2048:
                 yield b"".join(parts)
                 parts = []
+        if where is not None:
+            where.append(pos)
         if parts:
             yield b"".join(parts)
-        yield b"},\n" if t < len(names) - 1 else b"}\n"
+        end = b"},\n" if t < len(names) - 1 else b"}\n"
+        pos += len(end)
+        yield end
     yield b"}\n"
 
 
@@ -230,6 +245,8 @@ class AtomicJSONStorage(Storage):
         self._cache_stat: tuple[int, int, int] | None = None
         self._batch_depth = 0
         self._dirty = False
+        self.offset_tables: tuple[str, ...] = ()  # tables whose record offsets a write records
+        self.offsets: dict[str, list[int]] = {}  # ... here, after each write
 
     def read(self) -> dict[str, Any] | None:
         stat = _stat_key(self.path)
@@ -252,7 +269,8 @@ class AtomicJSONStorage(Storage):
 
     def _flush(self) -> None:
         assert self._cache is not None
-        payload = dump_line_layout(self._cache)
+        self.offsets = {name: [] for name in self.offset_tables}
+        payload = dump_line_layout(self._cache, self.offsets)
         if self.backup and self.path.exists():
             bak = self.path.with_name(self.path.name + ".bak")
             with contextlib.suppress(FileNotFoundError):

@@ -219,7 +219,9 @@ def load_index(path: Path, papers: Sequence[Paper], key: str | None, *, catalog:
         if header.get("n") != len(papers):
             raise CacheMismatch("saved for other papers")
         if use_saved:
-            if header.get("ids_digest") != _ids_digest(list(map(_ID, papers))):
+            lazy = getattr(papers, "search_columns", None)  # a catalogue view: ids without decoding
+            ids = lazy()[0] if lazy is not None else list(map(_ID, papers))
+            if header.get("ids_digest") != _ids_digest(ids):
                 raise CacheMismatch("saved for other papers")
         else:
             columns = _columns(papers)
