@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 if TYPE_CHECKING:
-    from readq.library import Library
+    from readq.library import CatalogView, Library
     from readq.model import Paper
 
 EXIT_NOTHING = 1
@@ -160,9 +160,32 @@ def import_cmd(obj: Ctx, paths: Sequence[str], as_json: bool, quiet: bool) -> No
 
 
 # ---------------------------------------------------------------------------- list / show
+def _select_view(
+    lib: Library, status: str | None, starred: bool, query: str | None, limit: int | None
+) -> tuple[CatalogView, list[int], list[tuple[int, int]]] | None:
+    """The papers to show as (view, catalogue positions, their checked spans) without loading the
+    catalogue, or None when that is not possible here (see `Library.catalog_view`); `_select` is
+    then the way."""
+    from readq.library import StaleLayout
+
+    view = lib.catalog_view()
+    if view is None:
+        return None
+    try:
+        positions = view.select(query, status, starred, limit)
+        spans = view.check(positions)  # before any output: a mismatch falls back, never half-printed
+    except StaleLayout:
+        return None
+    return view, positions, spans
+
+
 def _select(
     lib: Library, status: str | None, starred: bool, query: str | None, limit: int | None
 ) -> list[Paper]:
+    fast = _select_view(lib, status, starred, query, limit)
+    if fast is not None:
+        view, positions, spans = fast
+        return view.papers(positions, spans)
     papers = lib.papers()
     if query:
         # Search all papers so the saved index (keyed by the whole catalogue) can be reused.
@@ -179,10 +202,28 @@ def _select(
 
 
 def _dump_json(papers: Sequence[Paper]) -> None:
+    _dump_records(p.as_json() for p in papers)
+
+
+def _dump_records(records: Iterable[dict[str, Any]], batch: int = 1000) -> None:
+    """Write a JSON array (2-space indent) of `records` a batch at a time: the same bytes as one
+    `orjson.dumps(list, OPT_INDENT_2)`, without holding every record and the whole text at once."""
+    import itertools
+
     import orjson
 
-    data = orjson.dumps([p.as_json() for p in papers], option=orjson.OPT_INDENT_2)
-    sys.stdout.buffer.write(data + b"\n")
+    out = sys.stdout.buffer
+    it = iter(records)
+    first = True
+    while True:
+        chunk = list(itertools.islice(it, batch))
+        if not chunk:
+            break
+        text = orjson.dumps(chunk, option=orjson.OPT_INDENT_2)  # b"[\n  {...},\n  {...}\n]"
+        out.write(b"[\n" if first else b",\n")
+        out.write(memoryview(text)[2:-2])
+        first = False
+    out.write(b"[]\n" if first else b"\n]\n")
     sys.stdout.flush()
 
 
@@ -206,6 +247,12 @@ def list_cmd(
     """List papers, newest first (or best match first with --query)."""
     if not obj.library().exists():
         click.echo(f"readq: no library at {obj.library_path} yet; import digests with `readq import PATH`", err=True)
+    if as_json:
+        fast = _select_view(obj.library(), status, starred, query, limit)
+        if fast is not None:  # records straight from papers.json: no Paper objects at all
+            view, positions, spans = fast
+            _dump_records(view.records(positions, spans))
+            return
     papers = _select(obj.library(), status, starred, query, limit)
     if as_json:
         _dump_json(papers)
@@ -220,6 +267,21 @@ def list_cmd(
         click.echo("no papers match", err=True)
 
 
+def _one_paper(lib: Library, paper_id: str) -> Paper:
+    """`lib.get(paper_id)`, from the catalogue view when possible (one record decoded)."""
+    from readq.library import StaleLayout
+
+    view = lib.catalog_view()
+    if view is not None:
+        pid = lib.resolve(paper_id)
+        try:
+            i = view.ids.index(pid)
+            return view.papers([i])[0]
+        except (ValueError, StaleLayout):
+            pass
+    return lib.get(paper_id)
+
+
 @cli.command("show")
 @click.argument("paper_id")
 @click.option("--json", "as_json", is_flag=True, help="JSON (an array with one paper).")
@@ -227,7 +289,7 @@ def list_cmd(
 @guarded
 def show_cmd(obj: Ctx, paper_id: str, as_json: bool) -> None:
     """Show one paper in full."""
-    paper = obj.library().get(paper_id)
+    paper = _one_paper(obj.library(), paper_id)
     if as_json:
         _dump_json([paper])
         return

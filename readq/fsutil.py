@@ -11,7 +11,7 @@ import contextlib
 import errno
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 try:  # POSIX advisory locks; Windows falls back to a no-op lock (single-process use).
@@ -49,8 +49,12 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path | str, data: bytes, *, overwrite: bool = True, durable: bool = True) -> None:
+def atomic_write(path: Path | str, data: bytes | Iterable[bytes], *, overwrite: bool = True,
+                 durable: bool = True) -> None:
     """Replace `path` with `data` so readers see either the old or the new file, never a mix.
+
+    `data` may be an iterable of byte chunks, written as they come: a 200 MB catalogue is then
+    never held in memory as one payload (nor as its list of parts).
 
     With `overwrite=False` an existing file is left alone and `FileExistsNoForce` is raised; the
     check and the rename are made atomic by `os.link` (which fails if the target exists).
@@ -69,7 +73,11 @@ def atomic_write(path: Path | str, data: bytes, *, overwrite: bool = True, durab
         with contextlib.suppress(OSError):
             os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                handle.write(data)
+            else:
+                for chunk in data:
+                    handle.write(chunk)
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())

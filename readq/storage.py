@@ -8,6 +8,16 @@ status or star change is one fsynced line appended to `journal.jsonl`: O(1) in l
 durable before it is acknowledged. Loading replays the journal over the catalogue; compaction
 folds it back into the catalogue.
 
+Catalogue layout (`dump_line_layout`): one JSON object as TinyDB expects, but one record per line,
+papers stored newest first (stamped `order` in the meta table; see `Library._write_catalog`). It
+lets a load parse the file a chunk at a time (`iter_line_layout`). Measured at 100k papers
+(199 MB, 2-core VM, medians of 5): whole-file `orjson.loads` + `Paper.from_json` 1.3-1.4 s with
+a 796 MB peak RSS (file bytes + the whole parsed tree + the papers); streamed in 256 KB chunks
+0.69 s (1 MB chunks 1.10 s, 4 MB 1.43 s: a small chunk and its tree stay in the CPU cache) with
+a 287 MB peak, which is the papers themselves. The file grows by one byte per record. Files in
+the old single-line layout (or anything the streamed reader does not accept exactly) are parsed
+whole, as before, and rewritten in the new layout by the next catalogue write.
+
 Crash safety:
 - `papers.json` and `index.json` are replaced by rename after fsync (`fsutil.atomic_write`), so a
   crash leaves the old or the new file, never a torn one; the previous catalogue is kept as
@@ -22,7 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +43,7 @@ from tinydb.storages import Storage
 from readq.fsutil import append_durable, atomic_write
 
 SCHEMA_VERSION = 1
+READ_CHUNK = 256 << 10  # bytes per streamed read of the catalogue (see iter_line_layout)
 
 
 class LibraryError(Exception):
@@ -75,6 +86,149 @@ def read_json_file(path: Path) -> Any:
         raise LibraryCorrupt(path, f"invalid JSON: {exc}") from None
 
 
+class NotLineLayout(ValueError):
+    """The file is not (or not entirely) in the one-record-per-line layout: read it whole."""
+
+
+def dump_line_layout(data: Mapping[str, Mapping[str, Any]],
+                     offsets: dict[str, list[int]] | None = None) -> Iterator[bytes]:
+    """Serialise TinyDB tables as JSON with one record per line, in chunks (see the module doc).
+
+        {
+        "meta":{
+        "1":{...}
+        },
+        "papers":{
+        "1":{...},
+        "2":{...}
+        }
+        }
+
+    Still one plain JSON object (TinyDB and any JSON tool read it), but a reader can also parse it
+    a few megabytes at a time (`iter_line_layout`): compact orjson output never contains a raw
+    newline, so every record is exactly one line.
+
+    `offsets`: for each table named in it, the byte offset of every record line is appended,
+    then the offset just past the last one (n + 1 values), for readers that seek to one record.
+    """
+    pos = 2
+    yield b"{\n"
+    names = list(data)
+    for t, name in enumerate(names):
+        table = data[name]
+        head = orjson.dumps(str(name)) + b":{\n"
+        pos += len(head)
+        yield head
+        where = offsets.get(name) if offsets is not None else None
+        last = len(table) - 1
+        parts: list[bytes] = []
+        for i, (key, doc) in enumerate(table.items()):
+            line = b"".join((orjson.dumps(str(key)), b":", orjson.dumps(doc), b",\n" if i < last else b"\n"))
+            if where is not None:
+                where.append(pos)
+            pos += len(line)
+            parts.append(line)
+            if len(parts) == 2048:
+                yield b"".join(parts)
+                parts = []
+        if where is not None:
+            where.append(pos)
+        if parts:
+            yield b"".join(parts)
+        end = b"},\n" if t < len(names) - 1 else b"}\n"
+        pos += len(end)
+        yield end
+    yield b"}\n"
+
+
+def iter_line_layout(handle: Any, chunk_size: int = READ_CHUNK) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Parse a file written by `dump_line_layout` a chunk at a time: yields (table, records) pairs.
+
+    Peak memory is one chunk and its parsed records, not the whole file plus its whole tree.
+    Each chunk of complete record lines is parsed by one `orjson.loads` (wrapped in braces: a run
+    of `"k":{...},` lines is an object's body), so nothing is done per line in Python. Anything
+    that is not exactly this layout raises `NotLineLayout` (or orjson's error) before the end of
+    the file is accepted; the caller then parses the file whole, which is authoritative (a
+    damaged file is reported from there).
+    """
+    if handle.readline() != b"{\n":
+        raise NotLineLayout("no line-layout header")
+    table: str | None = None
+    comma_pending = False  # the last records chunk ended with a comma: more records must follow
+    need_end = False  # ... or without one: the table end must follow
+    rest = b""
+    closed = False
+    seen: set[str] = set()
+    more_tables = last_table = False  # after "}," another table must follow; after "}" the end
+    while True:
+        chunk = handle.read(chunk_size)
+        if not chunk:
+            if rest:
+                raise NotLineLayout("no newline at the end")
+            break
+        buf = rest + chunk if rest else chunk
+        size = buf.rfind(b"\n") + 1  # work on complete lines only; slices avoid copying `buf`
+        rest = buf[size:]
+        pos = 0
+        while pos < size:
+            if closed:
+                if buf[pos:size].strip():
+                    raise NotLineLayout("data after the end")
+                break
+            if table is None:  # a table header or the final brace
+                nl = buf.index(b"\n", pos)
+                line = buf[pos:nl]
+                if line == b"}" and not more_tables:
+                    closed = True
+                elif last_table:
+                    raise NotLineLayout("no final brace")
+                elif line.endswith(b":{") and line.startswith(b'"'):
+                    name = orjson.loads(line[:-2])
+                    if not isinstance(name, str):
+                        raise NotLineLayout("bad table name")
+                    if name in seen:  # a whole-file parse keeps only the last one
+                        raise NotLineLayout("a table twice")
+                    seen.add(name)
+                    table, more_tables = name, False
+                else:
+                    raise NotLineLayout("bad table header")
+                pos = nl + 1
+                continue
+            if buf[pos] == 0x7D:  # "}": the end of this table
+                nl = buf.index(b"\n", pos)
+                line = buf[pos:nl]
+                if comma_pending or line not in (b"}", b"},"):
+                    raise NotLineLayout("bad table end")
+                table, need_end = None, False
+                more_tables, last_table = line == b"},", line == b"}"
+                pos = nl + 1
+                continue
+            if need_end:
+                raise NotLineLayout("a missing comma between records")
+            # A run of `"k":{...},` lines is an object's body: one orjson call for the whole chunk.
+            # First assume the table goes on past this chunk (all but two chunks): if a line here
+            # starts with "}" the wrapped text has data after its closing brace and cannot parse,
+            # so only then is the chunk searched for the table end.
+            comma_pending = buf[size - 2] == 0x2C  # ","
+            try:
+                records = orjson.loads(b"".join((b"{", memoryview(buf)[pos : size - 1 - comma_pending], b"}")))
+                stop = size - 1
+            except orjson.JSONDecodeError:
+                end = buf.find(b"\n}", pos, size)  # the table ends in this chunk
+                if end < 0:
+                    raise
+                stop = end  # index of the last record line's newline
+                comma_pending = buf[stop - 1] == 0x2C
+                if comma_pending:
+                    raise NotLineLayout("a comma before the table end") from None
+                records = orjson.loads(b"".join((b"{", memoryview(buf)[pos:stop], b"}")))
+            need_end = not comma_pending
+            pos = stop + 1
+            yield table, records
+    if not closed:
+        raise NotLineLayout("truncated")
+
+
 class AtomicJSONStorage(Storage):
     """TinyDB storage: orjson, atomic durable replace, a previous-version backup, and a cache.
 
@@ -91,6 +245,8 @@ class AtomicJSONStorage(Storage):
         self._cache_stat: tuple[int, int, int] | None = None
         self._batch_depth = 0
         self._dirty = False
+        self.offset_tables: tuple[str, ...] = ()  # tables whose record offsets a write records
+        self.offsets: dict[str, list[int]] = {}  # ... here, after each write
 
     def read(self) -> dict[str, Any] | None:
         stat = _stat_key(self.path)
@@ -113,7 +269,8 @@ class AtomicJSONStorage(Storage):
 
     def _flush(self) -> None:
         assert self._cache is not None
-        payload = orjson.dumps(self._cache)
+        self.offsets = {name: [] for name in self.offset_tables}
+        payload = dump_line_layout(self._cache, self.offsets)
         if self.backup and self.path.exists():
             bak = self.path.with_name(self.path.name + ".bak")
             with contextlib.suppress(FileNotFoundError):

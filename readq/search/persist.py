@@ -19,6 +19,15 @@ overwritten (never an exception for a bad cache):
 * its fingerprint equals that of `papers`: BLAKE2b of the ids in order, the titles and the abstract
   lengths (so a different paper order, or a text edit without a new generation, is caught too).
 
+Catalogue mode (`catalog=True`, used by `Library.search_index`): the library vouches that the papers
+are its catalogue of generation `key` in stored order, so what changes only with a catalogue write
+(recency order, year, upvotes, authors, seen counts, links, orgs) is saved too (`col.*` arrays, `orgs`
+and an `ids_digest` in the header) and loaded instead of read from 100k Paper objects; the papers are
+matched by their ids only. Measured at 100k (2-core VM, `Library.search_index` with the saved
+index, numpy import included, 3 runs each): 0.67-0.73 s -> 0.22-0.26 s. Status and starred are still
+read from the papers (they change with the journal), and the text columns (`titles`, `abstracts`)
+are read lazily, by the first search that needs them.
+
 File: `<cache_dir>/search-index.v<FORMAT_VERSION>.bin`, written atomically (temporary file in the
 same directory, fsync, `os.replace`, fsync of the directory; see `readq.fsutil`). Files of other
 format versions in `cache_dir` are removed when a new one is saved. Layout: 8-byte magic, u64 header
@@ -42,12 +51,12 @@ import numpy as np
 
 from readq.fsutil import TMP_PREFIX, fsync_dir
 from readq.model import Paper
-from readq.search.index import _ABSTRACT, _ID, _TITLE, SearchIndex, _State
+from readq.search.index import _ABSTRACT, _ID, _TITLE, CATALOG_COLUMNS, SearchIndex, _State
 from readq.search.textindex import TextIndex
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1  # the catalogue columns are optional extras: older readers ignore them
 MAGIC = b"RQSRCHIX"
 _ALIGN = 64
 _DTYPES = {"<i8", "<i4", "<i2", "|i1", "|u1", "|b1", "<u8"}
@@ -62,25 +71,32 @@ def index_path(cache_dir: Path | str) -> Path:
 
 
 def load_or_build(papers: Sequence[Paper], cache_dir: Path | str, key: str, *,
-                  warm: bool = True) -> SearchIndex:
+                  warm: bool = True, catalog: bool = False) -> SearchIndex:
     """The search index for `papers`: loaded from `cache_dir` when saved for the same `key` and the
     same papers, else built and saved there (a failed save is logged, never raised).
 
     `warm=True` starts the background warm-up (`SearchIndex.start_warmup`), which an interactive
     session wants and a one-shot CLI query does not.
+
+    `catalog=True`: the caller (`Library.search_index`) vouches that `papers` are the library
+    catalogue whose generation is `key`, in its stored order, where only status and starred can
+    have changed since it was written. The per-paper columns that change only with a catalogue
+    write (dates, upvotes, orgs...) are then saved with the index and loaded from it, and the
+    papers are matched by their ids alone (see `load_index`).
     """
     path = index_path(cache_dir)
     index: SearchIndex | None = None
     try:
-        index = load_index(path, papers, key)
+        index = load_index(path, papers, key, catalog=catalog)
     except FileNotFoundError:
         pass
     except Exception as exc:  # noqa: BLE001 - any unusable cache means: rebuild it
         log.info("search index cache %s not used: %s", path, exc)
-    if index is None:
-        index = SearchIndex(papers)
+    if index is None or (catalog and not index._state.from_catalog):
+        if index is None:
+            index = SearchIndex(papers)
         try:
-            save_index(index, path, key)
+            save_index(index, path, key, catalog=catalog)
         except Exception as exc:  # noqa: BLE001 - a cache we cannot write only costs time
             log.warning("could not save the search index to %s: %s", path, exc)
     if warm:
@@ -105,12 +121,22 @@ def fingerprint(papers: Sequence[Paper], columns: tuple[list[str], list[str], li
     return h.hexdigest()
 
 
-def save_index(index: SearchIndex, path: Path, key: str) -> None:
-    """Write `index`'s text part to `path` atomically."""
+def _ids_digest(ids: list[str]) -> str:
+    return hashlib.blake2b("\x00".join(ids).encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+
+
+def save_index(index: SearchIndex, path: Path, key: str, *, catalog: bool = False) -> None:
+    """Write `index`'s text part to `path` atomically; with `catalog=True` (see `load_or_build`)
+    also the catalogue columns and a digest of the ids."""
     st = index._state
     arrays = dict(st.text.to_arrays())
     arrays["title_order"] = st.title_order
     arrays["suffix_docs"] = st.suffix_docs
+    extra: dict[str, object] = {}
+    if catalog:
+        for name, arr in st.catalog_columns().items():
+            arrays[f"col.{name}"] = arr
+        extra = {"catalog": True, "orgs": list(st.orgs), "ids_digest": _ids_digest(st._id_list)}
     table = []
     offset = 0
     blobs: list[tuple[int, np.ndarray]] = []
@@ -132,7 +158,7 @@ def save_index(index: SearchIndex, path: Path, key: str) -> None:
         pos = off + arr.nbytes
     header = json.dumps({
         "version": FORMAT_VERSION, "key": key, "fingerprint": fingerprint(st.papers, (st._id_list, st.titles, st.abstracts)), "n": st.n,
-        "payload_len": payload_len, "crc32": crc, "arrays": table,
+        "payload_len": payload_len, "crc32": crc, "arrays": table, **extra,
     }).encode()
     head = MAGIC + struct.pack("<Q", len(header)) + header
     head += bytes(-len(head) % _ALIGN)
@@ -162,8 +188,13 @@ def save_index(index: SearchIndex, path: Path, key: str) -> None:
                 old.unlink()
 
 
-def load_index(path: Path, papers: Sequence[Paper], key: str | None) -> SearchIndex:
-    """Load `path` for `papers`; raises CacheMismatch (or OSError) when it cannot be used."""
+def load_index(path: Path, papers: Sequence[Paper], key: str | None, *, catalog: bool = False) -> SearchIndex:
+    """Load `path` for `papers`; raises CacheMismatch (or OSError) when it cannot be used.
+
+    With `catalog=True` (see `load_or_build`) and a file saved that way, `papers` must have the
+    saved ids in the saved order (~25 ms at 100k instead of the ~0.2 s text fingerprint: the key,
+    a catalogue generation, already names the text), and the saved catalogue columns are used.
+    """
     with open(path, "rb") as f:
         size = os.fstat(f.fileno()).st_size
         data = np.empty(size, dtype=np.uint8)
@@ -183,9 +214,19 @@ def load_index(path: Path, papers: Sequence[Paper], key: str | None) -> SearchIn
             raise CacheMismatch(f"format version {header.get('version')!r}")
         if key is not None and header.get("key") != key:
             raise CacheMismatch("saved for another library generation")
-        columns = _columns(papers)
-        if header.get("n") != len(papers) or header.get("fingerprint") != fingerprint(papers, columns):
+        use_saved = bool(catalog and key is not None and header.get("catalog") is True)
+        columns: tuple[list[str], list[str], list[str]] | None = None
+        if header.get("n") != len(papers):
             raise CacheMismatch("saved for other papers")
+        if use_saved:
+            lazy = getattr(papers, "search_columns", None)  # a catalogue view: ids without decoding
+            ids = lazy()[0] if lazy is not None else list(map(_ID, papers))
+            if header.get("ids_digest") != _ids_digest(ids):
+                raise CacheMismatch("saved for other papers")
+        else:
+            columns = _columns(papers)
+            if header.get("fingerprint") != fingerprint(papers, columns):
+                raise CacheMismatch("saved for other papers")
         start = 16 + hlen + (-(16 + hlen) % _ALIGN)
         payload_len = int(header["payload_len"])
         if start + payload_len != size:
@@ -215,11 +256,32 @@ def load_index(path: Path, papers: Sequence[Paper], key: str | None) -> SearchIn
             seen[order] = True
             if not seen.all():
                 raise CacheMismatch("bad order")
+        saved: dict[str, object] | None = None
+        if use_saved:
+            saved = {name: arrays[f"col.{name}"] for name in CATALOG_COLUMNS}
+            orgs = header["orgs"]
+            if not isinstance(orgs, list) or not all(isinstance(o, str) for o in orgs):
+                raise CacheMismatch("bad orgs")
+            saved["orgs"] = orgs
+            for name in CATALOG_COLUMNS:
+                if saved[name].shape != (n,):  # type: ignore[attr-defined]
+                    raise CacheMismatch(f"bad column {name}")
+            codes = saved["org_code"]
+            if n and (codes.min() < -1 or codes.max() >= len(orgs)):  # type: ignore[attr-defined]
+                raise CacheMismatch("bad org codes")
+            recency = saved["recency"]
+            seen = np.zeros(n, dtype=bool)
+            if n and (recency.min() < 0 or recency.max() >= n):  # type: ignore[attr-defined]
+                raise CacheMismatch("bad recency order")
+            seen[recency] = True  # type: ignore[index]
+            if not seen.all():
+                raise CacheMismatch("bad recency order")
     except CacheMismatch:
         raise
     except (ValueError, KeyError, TypeError, IndexError, struct.error, UnicodeDecodeError) as exc:
         raise CacheMismatch(f"damaged: {exc}") from exc
-    state = _State(papers, text=text, title_order=title_order, suffix_docs=suffix_docs, columns=columns)
+    state = _State(papers, text=text, title_order=title_order, suffix_docs=suffix_docs, columns=columns,
+                   saved=saved)
     return SearchIndex._from_state(state)
 
 
