@@ -163,6 +163,16 @@ def test_empty_library_round_trip(tmp_path: Path) -> None:
     assert len(idx) == 0 and idx.search("video").total == 0
 
 
+def test_saved_index_without_compound_tokens_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small library whose titles and abstracts have no hyphenated words: the saved index (with
+    an empty compound scan) must load, not be rebuilt on every start."""
+    plain = [Paper(id=f"p{i}", title=f"Plain title number {i}", abstract="words only here") for i in range(5)]
+    load_or_build(plain, tmp_path, "g", warm=False)
+    builds = _spy_builds(monkeypatch)
+    idx = load_or_build(plain, tmp_path, "g", warm=False)
+    assert builds == [] and idx.search("plain").total == 5
+
+
 def test_warmup_does_not_change_results(papers: list[Paper], tmp_path: Path) -> None:
     cold = load_or_build(papers, tmp_path, "g", warm=False)
     want = _results(cold)

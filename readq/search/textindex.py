@@ -334,7 +334,10 @@ class _Scan:
     def __init__(self, tokens: list[str], ids: np.ndarray) -> None:
         self.ids = ids.astype(np.int32)
         encoded = [tokens[i].encode("utf-8", "replace") for i in ids.tolist()]
-        self.buf = np.frombuffer(b"\n" + b"\n".join(encoded) + b"\n", dtype=np.uint8)
+        # one "\n" before every token and after the last; no tokens: a single "\n" (from_arrays
+        # counts separators, so an empty scan must not have two)
+        joined = b"\n" + b"\n".join(encoded) + b"\n" if encoded else b"\n"
+        self.buf = np.frombuffer(joined, dtype=np.uint8)
         lens = np.fromiter((len(e) for e in encoded), dtype=np.int64, count=len(encoded))
         self.lens = lens
         self.starts = np.cumsum(np.concatenate(([1], lens[:-1] + 1))) if len(lens) else lens
