@@ -111,7 +111,6 @@ def test_library_uses_catalogue_mode(tmp_path: Path) -> None:
     from readq.model import Entry, Source
 
     lib = Library(tmp_path)
-    # (synthetic text: a tiny vocabulary without compounds hits a known load bug in textindex)
     lib.ingest([Entry(title=p.title, abstract=p.abstract, org="Org" if i % 2 else None,
                       source=Source("d.txt", "2025-01-01")) for i, p in enumerate(make_papers(20, seed=2))])
     lib.search_index(lib.papers())
