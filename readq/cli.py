@@ -202,15 +202,17 @@ def _select(
 
 
 def _dump_json(papers: Sequence[Paper]) -> None:
-    _dump_records(p.as_json() for p in papers)
-
-
-def _dump_records(records: Iterable[dict[str, Any]], batch: int = 1000) -> None:
-    """Write a JSON array (2-space indent) of `records` a batch at a time: the same bytes as one
-    `orjson.dumps(list, OPT_INDENT_2)`, without holding every record and the whole text at once."""
-    import itertools
-
     import orjson
+
+    _dump_lines(orjson.dumps(p.as_json()) for p in papers)
+
+
+def _dump_lines(records: Iterable[bytes], batch: int = 1000) -> None:
+    """Write a JSON array with one compact record per line, a batch at a time (never the whole
+    text at once). One line per paper also keeps the output greppable; it is the byte form the
+    catalogue stores, so `list --json` can copy records instead of re-encoding them (at 100k
+    papers, decoding and re-encoding 66k matches was ~0.4 s of a 0.7 s query)."""
+    import itertools
 
     out = sys.stdout.buffer
     it = iter(records)
@@ -219,9 +221,8 @@ def _dump_records(records: Iterable[dict[str, Any]], batch: int = 1000) -> None:
         chunk = list(itertools.islice(it, batch))
         if not chunk:
             break
-        text = orjson.dumps(chunk, option=orjson.OPT_INDENT_2)  # b"[\n  {...},\n  {...}\n]"
-        out.write(b"[\n" if first else b",\n")
-        out.write(memoryview(text)[2:-2])
+        out.write(b"[\n  " if first else b",\n  ")
+        out.write(b",\n  ".join(chunk))
         first = False
     out.write(b"[]\n" if first else b"\n]\n")
     sys.stdout.flush()
@@ -251,7 +252,7 @@ def list_cmd(
         fast = _select_view(obj.library(), status, starred, query, limit)
         if fast is not None:  # records straight from papers.json: no Paper objects at all
             view, positions, spans = fast
-            _dump_records(view.records(positions, spans))
+            _dump_lines(view.raw_records(positions, spans))
             return
     papers = _select(obj.library(), status, starred, query, limit)
     if as_json:

@@ -225,13 +225,18 @@ class CatalogView:
         """Where the JSON object of position `i` lies, after checking the record line is the one
         `_write_catalog` wrote there: `"<i + 1>":{"id":<id>,...}` then "," or not, then "\\n"."""
         start, end = self._offsets[i], self._offsets[i + 1]
-        key = b'"%d":' % (i + 1)
-        prefix = key + b'{"id":' + orjson.dumps(self.ids[i]) + b","
+        pid = self.ids[i]
+        # ids are the 10 hex digits `make_id` writes, so the id needs no JSON escaping here (any
+        # other id takes the general path).
+        if len(pid) == 10 and pid.isascii() and pid.isalnum():
+            prefix = b'"%d":{"id":"%s",' % (i + 1, pid.encode())
+        else:
+            prefix = b'"%d":{"id":' % (i + 1) + orjson.dumps(pid) + b","
         data = self._data
         if not (0 <= start < end <= len(data) and data[start : start + len(prefix)] == prefix
                 and data[end - 1] == 10):
             raise StaleLayout(f"{self.library.index_path}: record offsets do not match the catalogue")
-        return start + len(key), end - (2 if data[end - 2] == 44 else 1)
+        return prefix.index(b":") + 1 + start, end - (2 if data[end - 2] == 44 else 1)
 
     def check(self, positions: Sequence[int]) -> list[tuple[int, int]]:
         """Raise StaleLayout unless every position's record is where index.json says (cheap: a
@@ -260,6 +265,27 @@ class CatalogView:
         if spans is None:
             spans = self.check(positions)
         return map(self._decode, positions, spans)
+
+    def raw_records(self, positions: Sequence[int], spans: Sequence[tuple[int, int]]) -> Iterator[bytes]:
+        """The stored bytes of each record (`orjson.dumps(paper.as_json())`), with the current
+        status and star spliced in: the same bytes as decoding and re-encoding, without either.
+
+        The record's keys are in `Paper.as_json` order, so `"status"` and `"starred"` sit between
+        `,"status":"` and `,"sources":`; neither can occur inside a JSON string (its quotes are
+        escaped). A record not in that shape is decoded and re-encoded instead."""
+        data = self._data
+        for i, (start, end) in zip(positions, spans):
+            rec = data[start:end]
+            status, starred = self.state[i]
+            want = b'"status":"%s","starred":%s' % (status.value.encode(), b"true" if starred else b"false")
+            k = rec.find(b',"status":"')
+            j = rec.find(b',"sources":', k) if k >= 0 else -1
+            if j < 0:
+                yield orjson.dumps(self._decode(i, (start, end)))
+            elif rec[k + 1 : j] != want:
+                yield b"".join((rec[: k + 1], want, rec[j:]))
+            else:
+                yield rec
 
     def papers(self, positions: Sequence[int], spans: Sequence[tuple[int, int]] | None = None) -> list[Paper]:
         return list(map(Paper.from_json, self.records(positions, spans)))

@@ -146,3 +146,26 @@ def test_show_from_the_view(lib: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         expected = [run(lib, "show", pid, *extra).stdout_bytes for pid in ids[:6] for extra in ([], ["--json"])]
     _forbid_full_load(monkeypatch)
     assert [run(lib, "show", pid, *extra).stdout_bytes for pid in ids[:6] for extra in ([], ["--json"])] == expected
+
+
+def test_spliced_state_is_not_fooled_by_look_alike_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`list --json` copies stored records and splices in the current status and star; text that
+    looks like those keys (escaped inside JSON strings) must not be touched."""
+    from readq.model import Entry, Source
+
+    path = tmp_path / "lib"
+    tricky = ',"status":"read","starred":true,"sources":[] and "status":"to-read"'
+    Library(path).ingest([
+        Entry(title=f"Paper {i} {tricky}", abstract=f"Abstract {tricky}", source=Source("d.txt", "2025-01-0%d" % (i + 1)))
+        for i in range(3)
+    ])
+    ids = [p["id"] for p in orjson.loads(run(path, "list", "--json").stdout_bytes)]
+    assert run(path, "mark", "skipped", ids[1]).exit_code == 0
+    assert run(path, "star", ids[2]).exit_code == 0
+    slow = _slow_outputs(path, monkeypatch)
+    fast = _outputs(path)
+    assert fast == slow
+    _forbid_full_load(monkeypatch)
+    got = {p["id"]: (p["status"], p["starred"], p["title"]) for p in orjson.loads(run(path, "list", "--json").stdout_bytes)}
+    assert got[ids[0]][:2] == ("new", False) and got[ids[1]][:2] == ("skipped", False)
+    assert got[ids[2]][:2] == ("new", True) and all(tricky in t for _, _, t in got.values())
