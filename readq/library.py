@@ -890,6 +890,21 @@ class Library:
         catalog = self._papers is not None and len(papers) == len(self._papers)
         return load_or_build(papers, self.cache_dir, self.generation, warm=warm, catalog=catalog)
 
+    def refresh_saved_search_index(self) -> bool:
+        """After an import: rebuild the saved search index if there is one (for an older catalogue).
+
+        The index is derived from the text and keyed by the catalogue generation, so every import
+        makes the saved one stale; the app would then rebuild it on its next start before it can
+        filter (measured at 100k papers: 11 s to filterable instead of 1.6 s). An import already
+        holds every paper, so it pays those seconds instead. A library that never saved an index
+        (never searched) gets none. True when it rebuilt one."""
+        if self._papers is None or self.generation is None or not self.cache_dir.is_dir():
+            return False
+        if not any(self.cache_dir.glob("search-index.v*.bin")):
+            return False
+        self.search_index(self.papers(), warm=False)
+        return True
+
     def close(self) -> None:
         if self._db is not None:
             self._db.close()

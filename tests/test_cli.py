@@ -67,6 +67,39 @@ def test_second_import_adds_nothing(lib: Path, samples: Path) -> None:
     assert run(lib, "export", "--format", "json").stdout == before
 
 
+def test_import_keeps_a_saved_search_index_current(tmp_path: Path, samples: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first import saves no index; once one is saved (the app or a query), later imports
+    refresh it, so the next start needs no rebuild; `--no-index` leaves it stale."""
+    from readq.library import Library
+    from readq.search import persist
+
+    lib = tmp_path / "lib"
+    files = sorted(samples.glob("*.txt"))
+    assert run(lib, "import", str(files[0])).exit_code == 0
+    assert not list((lib / "cache").glob("search-index.v*.bin"))
+    assert run(lib, "list", "--query", "video").exit_code == 0  # saves it
+
+    def builds_on_open() -> int:
+        calls: list[int] = []
+        real = persist.SearchIndex.__init__
+
+        def spy(self, papers, **kw):  # type: ignore[no-untyped-def]
+            calls.append(len(papers))
+            real(self, papers, **kw)
+
+        with monkeypatch.context() as m:
+            m.setattr(persist.SearchIndex, "__init__", spy)
+            opened = Library(lib).load()
+            opened.search_index(opened.papers())
+        return len(calls)
+
+    assert run(lib, "import", str(files[1])).exit_code == 0
+    assert builds_on_open() == 0
+    assert run(lib, "import", "--no-index", str(files[2])).exit_code == 0
+    assert builds_on_open() == 1
+
+
 def test_import_from_stdin(tmp_path: Path, samples: Path) -> None:
     text = (samples / "000_44acc7d1eb537eca.txt").read_bytes()
     result = run(tmp_path / "lib", "import", "-", input=text)
