@@ -72,7 +72,7 @@ def test_import_keeps_a_saved_search_index_current(tmp_path: Path, samples: Path
     """The first import saves no index; once one is saved (the app or a query), later imports
     refresh it, so the next start needs no rebuild; `--no-index` leaves it stale."""
     from readq.library import Library
-    from readq.search import persist
+    from tests.helpers.spy import spy_index_builds
 
     lib = tmp_path / "lib"
     files = sorted(samples.glob("*.txt"))
@@ -81,15 +81,8 @@ def test_import_keeps_a_saved_search_index_current(tmp_path: Path, samples: Path
     assert run(lib, "list", "--query", "video").exit_code == 0  # saves it
 
     def builds_on_open() -> int:
-        calls: list[int] = []
-        real = persist.SearchIndex.__init__
-
-        def spy(self, papers, **kw):  # type: ignore[no-untyped-def]
-            calls.append(len(papers))
-            real(self, papers, **kw)
-
         with monkeypatch.context() as m:
-            m.setattr(persist.SearchIndex, "__init__", spy)
+            calls = spy_index_builds(m)  # type: ignore[arg-type]
             opened = Library(lib).load()
             opened.search_index(opened.papers())
         return len(calls)

@@ -16,6 +16,7 @@ from bench.synth import make_papers  # noqa: E402
 from readq.model import Paper, Status  # noqa: E402
 from readq.search import SearchIndex, persist  # noqa: E402
 from readq.search.persist import index_path, load_or_build  # noqa: E402
+from tests.helpers.spy import spy_index_builds  # noqa: E402
 
 QUERIES = ["", "video", "e", "Video", "^temp", '"video te"', "is:starred vllamb", "year:>=2024 diffusion",
            "org:nvidia", "upvotes:>10", "authors:<3", "seen:1", "has:links", "has:org", "digest:0", "arxiv:24"]
@@ -36,16 +37,7 @@ def _header(path: Path) -> dict:
     return json.loads(raw[16 : 16 + hlen])
 
 
-def _builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    calls: list[int] = []
-    real = persist.SearchIndex.__init__
-
-    def init(self: SearchIndex, papers: list[Paper], **kw: object) -> None:
-        calls.append(len(papers))
-        real(self, papers, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(persist.SearchIndex, "__init__", init)
-    return calls
+_builds = spy_index_builds
 
 
 def test_catalogue_mode_gives_the_same_results_and_follows_state(papers: list[Paper], tmp_path: Path,

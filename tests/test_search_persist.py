@@ -15,6 +15,7 @@ from readq.model import Paper, Status  # noqa: E402
 from readq.search import SearchIndex  # noqa: E402
 from readq.search import persist  # noqa: E402
 from readq.search.persist import CacheMismatch, index_path, load_or_build  # noqa: E402
+from tests.helpers.spy import spy_index_builds  # noqa: E402
 
 QUERIES = ["", "video", "vide", "e", "st", "Video", "^temp", "ding$", '"video te"', "is:starred vllamb",
            "text-to-video", "recurent", "!survey", "long context | streaming memory", "year:>=2024 diffusion",
@@ -30,16 +31,7 @@ def _results(index: SearchIndex) -> dict[str, list[int]]:
     return {q: list(index.search(q).order) for q in QUERIES}
 
 
-def _spy_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    calls: list[int] = []
-    real = persist.SearchIndex.__init__
-
-    def init(self: SearchIndex, papers: list[Paper], **kw: object) -> None:
-        calls.append(len(papers))
-        real(self, papers, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(persist.SearchIndex, "__init__", init)
-    return calls
+_spy_builds = spy_index_builds
 
 
 def test_round_trip_gives_identical_results(papers: list[Paper], tmp_path: Path,
