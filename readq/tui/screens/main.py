@@ -358,7 +358,6 @@ class MainScreen(Screen[None]):
         self._installed_gen = gen
         papers = self.session.papers
         self.paper_list.set_rows(papers, order, spec.filter_text, keep_id=keep_id)
-        self._schedule_detail()  # the same paper may stay on top: its highlights follow the query
         self.shown, self.total, self.elapsed_ms = len(order), len(papers), elapsed
 
     def watch_filter_text(self) -> None:

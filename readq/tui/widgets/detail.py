@@ -13,6 +13,7 @@ from textual.strip import Strip
 from readq.model import Paper
 from readq.tui.view import STAR_GLYPH, STATUS_GLYPHS
 from readq.tui.widgets.paper_list import STATUS_STYLES, highlighted
+from readq.tui.widgets.scrolling import set_virtual_size
 
 MATCH = Style(color="yellow", bold=True, underline=True)
 
@@ -93,13 +94,7 @@ class DetailPane(ScrollView, can_focus=False):
         self._lines = [Strip(line, width) for line in lines]
         self._lines_width = width
         self.plain = "\n".join(strip.text.rstrip() for strip in self._lines)
-        size = Size(width, len(self._lines))
-        scroll_update = getattr(self, "_scroll_update", None)
-        if scroll_update is None:
-            self.virtual_size = size
-        elif size != self.virtual_size:
-            self.set_reactive(DetailPane.virtual_size, size)  # no screen layout (see class doc)
-            scroll_update(size)
+        set_virtual_size(self, Size(width, len(self._lines)))  # no screen layout (see class doc)
 
     def on_resize(self) -> None:
         self._lines_width = -1

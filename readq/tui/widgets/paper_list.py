@@ -25,6 +25,7 @@ from textual.widget import Widget
 
 from readq.model import Paper, Status
 from readq.tui.view import STAR_GLYPH, STATUS_GLYPHS
+from readq.tui.widgets.scrolling import set_virtual_size
 
 PREFIX = 5  # "▍• ★ ": selection bar, status, space, star, space
 DATE_W, VOTES_W, SEEN_W = 11, 6, 5
@@ -88,6 +89,9 @@ def highlighted(text: str, query: str, style: Style) -> Text:
     return out
 
 
+_NOT_ANNOUNCED = object()
+
+
 class ListHeader(Widget):
     """Column titles above the paper list, laid out by the same `columns` function."""
 
@@ -143,7 +147,8 @@ class PaperList(ScrollView, can_focus=True):
     placeholder: reactive[str] = reactive("")
 
     class Highlighted(Message):
-        """The cursor moved to another paper (None: the view is empty)."""
+        """The cursor moved to another paper (None: the view is empty), or the query changed
+        (the same paper's highlights did)."""
 
         def __init__(self, paper: Paper | None) -> None:
             super().__init__()
@@ -162,7 +167,7 @@ class PaperList(ScrollView, can_focus=True):
         self.order: Sequence[int] = ()
         self.selected: set[str] = set()
         self.query_text = ""
-        self._last_paper: Paper | None = None
+        self._last_paper: object = None  # the paper last announced; _NOT_ANNOUNCED forces the next
         self._strips: dict[tuple[object, ...], Strip] = {}
         self._strip_papers: dict[tuple[object, ...], Paper] = {}
         self._style_cache: dict[Style, dict[object, Style]] = {}
@@ -176,8 +181,9 @@ class PaperList(ScrollView, can_focus=True):
         if query != self.query_text:  # every cached row is keyed by the old query: drop them
             self._strips.clear()
             self._strip_papers.clear()
+            self._last_paper = _NOT_ANNOUNCED  # announce even if the same paper stays on top
         self.papers, self.order, self.query_text = papers, order, query
-        self._set_virtual_height(len(order))
+        set_virtual_size(self, Size(self.size.width, len(order)))  # no screen layout per keystroke
         cursor = 0
         if keep_id is not None:
             for row, idx in enumerate(order):
@@ -187,25 +193,6 @@ class PaperList(ScrollView, can_focus=True):
         self.scroll_to(y=max(0, cursor - self.scrollable_content_region.height // 2), animate=False)
         self.cursor = cursor
         self.refresh()
-
-    def _set_virtual_height(self, rows: int) -> None:
-        """Resize the scrollable area without a screen layout pass.
-
-        `virtual_size` is a layout reactive: assigning it makes the next frame re-arrange and
-        repaint the whole screen (profiled: ~55 ms at 120x40, against ~8 ms for repainting the
-        list alone), on every keystroke of the filter. The list's own geometry does not depend on
-        its row count, so only its scrollbar needs updating; Textual still lays out when the
-        scrollbar appears or disappears (`show_vertical_scrollbar` is a layout reactive).
-        """
-        size = Size(self.size.width, rows)
-        if size == self.virtual_size:
-            return
-        scroll_update = getattr(self, "_scroll_update", None)
-        if scroll_update is None or not self.is_mounted:  # not our Textual: the plain way
-            self.virtual_size = size
-            return
-        self.set_reactive(PaperList.virtual_size, size)
-        scroll_update(size)
 
     def repaint(self, papers: Sequence[Paper] | None = None) -> None:
         """Papers changed state in place: repaint visible rows, re-announce the current one."""
