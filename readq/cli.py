@@ -207,13 +207,9 @@ def _select(
         index = lib.search_index(papers)
         result = index.search(query)
         papers = [index.papers[i] for i in result.order]
-    if status:
-        papers = [p for p in papers if p.status.value == status]
-    if starred:
-        papers = [p for p in papers if p.starred]
-    if limit is not None:
-        papers = papers[: max(limit, 0)]
-    return papers
+    from readq.library import narrow
+
+    return narrow(papers, lambda p: (p.status, p.starred), status, starred, limit)
 
 
 def _dump_json(papers: Sequence[Paper]) -> None:

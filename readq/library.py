@@ -24,10 +24,10 @@ import mmap
 import operator
 import os
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 from tinydb import TinyDB
@@ -169,6 +169,21 @@ class StaleLayout(LibraryError):
     """The record offsets do not match papers.json (the caller falls back to a full load)."""
 
 
+T = TypeVar("T")
+
+
+def narrow(items: list[T], state: Callable[[T], tuple[Status, bool]], status: str | None, starred: bool,
+           limit: int | None) -> list[T]:
+    """`readq list`'s filters after the order is set: only `status`, only starred, at most `limit`."""
+    if status:
+        items = [x for x in items if state(x)[0].value == status]
+    if starred:
+        items = [x for x in items if state(x)[1]]
+    if limit is not None:
+        items = items[: max(limit, 0)]
+    return items
+
+
 class _LazyPapers(Sequence[Paper]):
     """The catalogue's papers for a search index over a `CatalogView`: decoded one by one on
     access; `search_columns` gives the index the ids and state without decoding anything."""
@@ -308,14 +323,7 @@ class CatalogView:
             positions: list[int] = index.search(query).order.tolist()
         else:
             positions = list(range(len(self.ids)))
-        st = self.state
-        if status:
-            positions = [i for i in positions if st[i][0].value == status]
-        if starred:
-            positions = [i for i in positions if st[i][1]]
-        if limit is not None:
-            positions = positions[: max(limit, 0)]
-        return positions
+        return narrow(positions, self.state.__getitem__, status, starred, limit)
 
 
 class Library:
