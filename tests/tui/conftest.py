@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from readq.ingest import import_paths
 from readq.library import Library
@@ -42,15 +43,25 @@ def fresh(tmp_library: Path):
     return open_fresh
 
 
+async def _workers_done(pilot: Pilot) -> None:
+    """Wait for the running workers; a poll superseded by the next tick is cancelled, which is fine."""
+    for _ in range(20):
+        try:
+            await pilot.app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            continue
+
+
 async def settle(pilot: Pilot) -> None:
     """Wait until loading, indexing and search workers have reported and the screen caught up."""
     for _ in range(100):
-        await pilot.app.workers.wait_for_complete()
+        await _workers_done(pilot)
         await pilot.pause()
         session = getattr(pilot.app.screen, "session", None)
         if session is None or not session.papers or session.index is not None:
             break
         await pilot.pause(0.05)  # the index build starts just after the list is painted
     for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
+        await _workers_done(pilot)
         await pilot.pause()

@@ -24,7 +24,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.timer import Timer
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from readq.library import LibraryError
 from readq.model import Paper, Status
@@ -120,6 +120,7 @@ class MainScreen(Screen[None]):
         self.session = session
         self._gen = 0  # bumped per view request; workers drop results of older generations
         self._installed_gen = 0
+        self._poll: Worker[None] | None = None
         self._pending_keep: str | None = None
         self.editor = LineEditor()
         self._detail_paper: Paper | None = None
@@ -245,9 +246,11 @@ class MainScreen(Screen[None]):
     def _poll_tick(self) -> None:
         if not self.session.papers or self.busy.startswith("Loading") or self.busy.startswith("Importing"):
             return
-        self._poll_worker()
+        if self._poll is not None and self._poll.is_running:
+            return  # a slow disk: let the running poll finish rather than cancel it for a new one
+        self._poll = self._poll_worker()
 
-    @work(thread=True, exclusive=True, group="poll", exit_on_error=False, description="poll")
+    @work(thread=True, group="poll", exit_on_error=False, description="poll")
     def _poll_worker(self) -> None:
         try:
             outcome = self.session.poll()
