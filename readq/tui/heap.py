@@ -6,8 +6,10 @@ the few tens of thousands of strips and caches Textual keeps for rendering. Each
 49-93 ms and landed in the middle of typing, three times per four queries: the worst
 keystroke-to-frame latencies. Two measures:
 
-* `freeze()` after the library and its search index are installed moves them out of the
-  collector's generations (`gc.freeze`): a collection over them drops from ~60 ms to ~0.1 ms.
+* `freeze()` after the library and its search index are installed, and again once the index's
+  warm-up thread has built its tables, moves them out of the collector's generations
+  (`gc.freeze`): a collection over them drops from ~60 ms to ~0.1 ms. Without the second freeze
+  the warm-up's tables made the first keystrokes' young collections take 15-25 ms each.
 * `IdleCollector` raises the generation-2 threshold so that full collections no longer start by
   themselves, and runs one when no key was pressed for `idle_s` (at most every `every_s`).
   Young-generation collections keep running as usual, so short-lived cycles (Textual's messages
