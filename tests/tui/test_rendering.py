@@ -100,3 +100,33 @@ def test_idle_collector_runs_full_collections_only_when_idle() -> None:
     finally:
         collector.uninstall()
     assert gc.get_threshold() == saved
+
+
+def _bar_column(app: ReadqApp) -> list[str]:
+    """The list's scrollbar column as 'T' (thumb), '.' (track) or ' ' (no bar), top to bottom."""
+    plist = app.screen.paper_list
+    frame = plist._frame()
+    track, knob = plist._bar_styles[1].style, plist._bar_styles[2].style
+    out = []
+    for y in range(plist.size.height):
+        last = list(plist._line(y, frame))[-1]
+        out.append("T" if last.style == knob else "." if last.style == track else " ")
+    return out
+
+
+async def test_list_paints_its_scrollbar_thumb_where_the_view_is(tmp_library: Path) -> None:
+    app = ReadqApp(tmp_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        plist = app.screen.paper_list
+        rows = plist.render_lines(plist.size.region)
+        assert all(strip.cell_length == plist.size.width for strip in rows)
+        bar = _bar_column(app)
+        assert bar[0] == "T" and bar[-1] == "." and set(bar) == {"T", "."}
+        await pilot.press("G")
+        await pilot.pause()
+        bar = _bar_column(app)
+        assert bar[-1] == "T" and bar[0] == "."
+        await pilot.press("slash", *"videollamb", "enter")  # one result: it fits, no thumb
+        await settle(pilot)
+        assert set(_bar_column(app)) == {" "}
