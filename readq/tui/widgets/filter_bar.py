@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from rich.text import Text
+from rich.cells import cell_len
 from textual import events
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widget import Widget
+
+from readq.tui.widgets.oneline import BOLD, BOLD_YELLOW, DIM, REVERSE, OneLineBar, Parts
 
 PLACEHOLDER = "/ to filter: words  'exact  ^start  end$  !not  a|b  is:starred  status:to-read  year:>=2025"
 HINT = "  ⏎ list · esc clear · ↑↓ move"
@@ -28,7 +29,7 @@ FILTER_KEYS = [
 ]
 
 
-class FilterBar(Widget):
+class FilterBar(OneLineBar):
     """One line: `/ query▌` while editing, the query or a syntax reminder otherwise."""
 
     DEFAULT_CSS = """
@@ -46,21 +47,16 @@ class FilterBar(Widget):
     def watch_active(self, active: bool) -> None:
         self.set_class(active, "-active")
 
-    def render(self) -> Text:
+    def parts(self, width: int) -> Parts:
         if not self.active and not self.text:
-            return Text(" " + PLACEHOLDER, "dim")
-        out = Text()
-        out.append(" / ", "bold")
+            return [(" " + PLACEHOLDER, DIM)]
         if not self.active:
-            out.append(self.text, "bold yellow")
-            return out
+            return [(" / ", BOLD), (self.text, BOLD_YELLOW)]
         before, at, after = self.text[: self.cursor], self.text[self.cursor : self.cursor + 1], self.text[self.cursor + 1 :]
-        out.append(before, "bold")
-        out.append(at or " ", "reverse")
-        out.append(after, "bold")
-        width = self.size.width
-        if out.cell_len + len(HINT) < width:
-            out.append(HINT.rjust(width - out.cell_len - 1), "dim")
+        out: Parts = [(" / ", BOLD), (before, BOLD), (at or " ", REVERSE), (after, BOLD)]
+        used = 3 + cell_len(self.text) + (0 if at else 1)
+        if used + len(HINT) < width + 1:
+            out.append((HINT.rjust(width - used), DIM))
         return out
 
     def on_click(self, event: events.Click) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.reactive import reactive
-from textual.widget import Widget
 
 from readq.tui.view import SORT_LABELS
+from readq.tui.widgets.oneline import BOLD, BOLD_MAGENTA, BOLD_YELLOW, CYAN, DIM, OneLineBar, Parts
 
 
-class StatusBar(Widget):
+class StatusBar(OneLineBar):
     """One line of state; the screen binds its reactives down with `data_bind`."""
 
     DEFAULT_CSS = """
@@ -26,22 +25,18 @@ class StatusBar(Widget):
     busy: reactive[str] = reactive("")
     elapsed_ms: reactive[float] = reactive(0.0)
 
-    def render(self) -> Text:
-        text = Text()
+    def parts(self, width: int) -> Parts:
         if self.busy:
-            text.append(f"⏳ {self.busy}", "bold yellow")
-            return text
-        text.append(f"{self.shown:,}/{self.total:,}", "bold")
-        text.append(f"  {self.queue_label}", "cyan")
+            return [(f"⏳ {self.busy}", BOLD_YELLOW)]
+        out: Parts = [(f"{self.shown:,}/{self.total:,}", BOLD), (f"  {self.queue_label}", CYAN)]
         if self.filter_text:
-            text.append("  /", "dim")
-            text.append(self.filter_text, "bold yellow")
+            out += [("  /", DIM), (self.filter_text, BOLD_YELLOW)]
             if self.elapsed_ms:
-                text.append(f" ({self.elapsed_ms:.0f} ms)", "dim")
+                out.append((f" ({self.elapsed_ms:.0f} ms)", DIM))
         sort = SORT_LABELS.get(self.sort, self.sort)
         if self.sort == "relevance" and not self.filter_text:
             sort = "newest"
-        text.append(f"  sort: {sort}{' ↑' if self.reverse else ''}", "dim")
+        out.append((f"  sort: {sort}{' ↑' if self.reverse else ''}", DIM))
         if self.selected:
-            text.append(f"  {self.selected:,} selected", "bold magenta")
-        return text
+            out.append((f"  {self.selected:,} selected", BOLD_MAGENTA))
+        return out
