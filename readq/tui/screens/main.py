@@ -385,7 +385,11 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------------ the filter's keys
     def on_key(self, event: events.Key) -> None:
-        """While filtering, keys edit the query; they reach here before any binding runs."""
+        self.route_key(event)
+
+    def route_key(self, event: events.Key) -> None:
+        """While filtering, keys edit the query; they reach here before any binding runs (the
+        focused list calls this first, see `PaperList.on_key`)."""
         if not self.editing:
             return
         key = event.key

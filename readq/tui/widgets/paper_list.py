@@ -268,6 +268,16 @@ class PaperList(ScrollView, can_focus=True):
     def action_page_up(self) -> None:
         self.cursor -= max(1, self.scrollable_content_region.height - 1)
 
+    def on_key(self, event: events.Key) -> None:
+        """Hand keys to the screen's filter router right here, while the list has focus.
+
+        Unhandled, a key bubbles through four containers' message queues to the screen: ~0.35 ms
+        of every filter keystroke (measured at 100k papers). The router stops what it takes.
+        """
+        route = getattr(self.screen, "route_key", None)
+        if route is not None:
+            route(event)
+
     def on_click(self, event: events.Click) -> None:
         rows, height = len(self.order), self.size.height
         if event.x >= self.size.width - BAR_W and rows > height > 1:  # the scrollbar: jump there
