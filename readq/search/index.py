@@ -305,8 +305,10 @@ _WARM_CHARS = "etaoinsrlcdhmpugfvbywkxjqz0123456789"  # most frequent first
 def _warm_up(st: _State) -> None:
     """Body of the warm-up thread; see `SearchIndex.start_warmup`."""
     try:
-        steps: list[Callable[[], object]] = [lambda: st.title_words, lambda: st.ids,
-                                            lambda: st.prefix_keys, lambda: st.suffix_keys]
+        # `fuzzy` once: its first call pays one-time costs (numpy imports `numpy.ma` on the first
+        # `np.unique`: 18 ms, measured on the first 4-letter term typed at 100k papers)
+        steps: list[Callable[[], object]] = [lambda: st.title_words, lambda: st.title_words.fuzzy("warm"),
+                                            lambda: st.ids, lambda: st.prefix_keys, lambda: st.suffix_keys]
         for ch in _WARM_CHARS:
             steps.append(lambda ch=ch: _pin(st, ch))
         for step in steps:
