@@ -139,7 +139,7 @@ class _State:
         self._arxiv: tuple[str, np.ndarray, np.ndarray] | None = None  # lazy: `arxiv:`, `has:arxiv`
         self._title_words: rank.TitleWords | None = None
         self.cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
-        self.pinned: dict[str, np.ndarray] = {}  # warm-up results for 1-character terms, never evicted
+        self.pinned: dict[str, np.ndarray] = {}  # warm-up results for 1-2 character terms, never evicted
         self.lock = threading.Lock()
         self.retired = False  # set by `replace_all`: a warm-up thread on this state stops
         if built:
@@ -300,6 +300,12 @@ def _authors(p: Paper) -> int:
 
 
 _WARM_CHARS = "etaoinsrlcdhmpugfvbywkxjqz0123456789"  # most frequent first
+# Two-letter word starts pinned by the warm-up. The first two letters of a typed word match much
+# of the vocabulary, so their scores take the slow forward scan (5-7 ms at 100k papers, up to
+# 18 ms on a busy machine): the slowest keystrokes of a typed query. The 48 most common starts in
+# the library (weighted by document frequency) cover ~70% of word starts in its text, for
+# 0.2 MB each at 100k papers and ~0.25 s of background CPU.
+_WARM_BIGRAMS = 48
 
 
 def _warm_up(st: _State) -> None:
@@ -311,6 +317,7 @@ def _warm_up(st: _State) -> None:
                                             lambda: st.ids, lambda: st.prefix_keys, lambda: st.suffix_keys]
         for ch in _WARM_CHARS:
             steps.append(lambda ch=ch: _pin(st, ch))
+        steps.append(lambda: steps.extend(lambda b=b: _pin(st, b) for b in _common_word_starts(st, _WARM_BIGRAMS)))
         for step in steps:
             if st.retired:
                 return
@@ -318,6 +325,18 @@ def _warm_up(st: _State) -> None:
             time.sleep(0.001)  # let a waiting foreground search take the GIL between steps
     except Exception:  # noqa: BLE001 - warm-up is an optimisation; searches compute on demand
         return
+
+
+def _common_word_starts(st: _State, k: int) -> list[str]:
+    """The `k` most common two-character word starts, weighted by documents containing the word."""
+    ti = st.text
+    tokens, df = ti.vocab.tokens, ti.title.df + ti.abstract.df
+    weight: dict[str, int] = {}
+    for i, d in zip(ti.vocab.words.ids.tolist(), df[ti.vocab.words.ids].tolist()):
+        start = tokens[i][:2]
+        if len(start) == 2:
+            weight[start] = weight.get(start, 0) + d
+    return sorted(weight, key=weight.__getitem__, reverse=True)[:k]
 
 
 def _pin(st: _State, ch: str) -> None:
@@ -706,7 +725,7 @@ def _compute(st: _State, term: Term, stopped: Callable[[], bool]) -> np.ndarray 
 
 
 def _cached(st: _State, key: tuple, make: Callable[[], np.ndarray | None]) -> np.ndarray | None:
-    if key[0] == "sub" and len(key[1]) == 1:
+    if key[0] == "sub" and len(key[1]) <= 2:
         hit = st.pinned.get(key[1])
         if hit is not None:
             return hit

@@ -89,7 +89,8 @@ def test_idle_collector_runs_full_collections_only_when_idle() -> None:
     collector = IdleCollector(idle_s=0.0, every_s=0.0)
     collector.install()
     try:
-        assert gc.get_threshold()[:2] == saved[:2] and gc.get_threshold()[2] > 1000
+        gen0, gen1, gen2 = gc.get_threshold()
+        assert gen1 == saved[1] and gen0 > saved[0] and gen2 > 1000
         collector.note_input()
         collector.idle_s = 60.0
         assert collector.tick() is False  # a key was just pressed
@@ -97,6 +98,24 @@ def test_idle_collector_runs_full_collections_only_when_idle() -> None:
         assert collector.tick() is True
         collector.every_s = 60.0
         assert collector.tick() is False  # collected a moment ago
+    finally:
+        collector.uninstall()
+    assert gc.get_threshold() == saved
+
+
+def test_young_collections_run_after_the_frame_not_during_the_keystroke() -> None:
+    saved = gc.get_threshold()
+    collector = IdleCollector()
+    assert collector.after_frame() is False  # not installed: the interpreter's own policy
+    collector.install()
+    try:
+        gc.collect()
+        junk = [[] for _ in range(5_000)]  # a keystroke's worth of new objects, and more
+        assert gc.get_count()[0] >= 5_000  # no young collection started by itself
+        assert collector.after_frame() is True
+        assert gc.get_count()[0] < 100
+        assert collector.after_frame() is False  # nothing waiting
+        del junk
     finally:
         collector.uninstall()
     assert gc.get_threshold() == saved
