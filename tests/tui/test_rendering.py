@@ -149,3 +149,28 @@ async def test_list_paints_its_scrollbar_thumb_where_the_view_is(tmp_library: Pa
         await pilot.press("slash", *"videollamb", "enter")  # one result: it fits, no thumb
         await settle(pilot)
         assert set(_bar_column(app)) == {" "}
+
+
+async def test_scrollbar_click_jumps_and_bars_show_the_state(tmp_library: Path) -> None:
+    from readq.tui.widgets.filter_bar import FilterBar
+    from readq.tui.widgets.status_bar import StatusBar
+
+    app = ReadqApp(tmp_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        plist = screen.paper_list
+        total = len(plist.order)
+        assert screen.query_one(StatusBar).plain.startswith(f"{total}/{total}  All")
+        assert "to filter" in screen.query_one(FilterBar).plain
+        await pilot.click(plist, offset=(plist.size.width - 1, plist.size.height - 1))
+        await pilot.pause()
+        assert plist.cursor == total - 1  # the bottom of the bar: the last paper
+        await pilot.click(plist, offset=(plist.size.width - 1, 0))
+        await pilot.pause()
+        assert plist.cursor == 0
+        await pilot.press("slash", *"videollamb")
+        await settle(pilot)
+        assert screen.query_one(FilterBar).plain.startswith(" / videollamb")
+        assert 0 < screen.shown < total
+        assert screen.query_one(StatusBar).plain.startswith(f"{screen.shown}/{total}  All  /videollamb")
