@@ -213,7 +213,7 @@ class MainScreen(Screen[None]):
         self.app.call_from_thread(self._install_index, index, papers)
         # The index's warm-up thread builds its tables after the install froze the heap; left in
         # the young generations they made the first keystrokes' collections take 15-25 ms each.
-        if index.wait_warm(timeout=120):
+        if index.wait_warm(timeout=120) and self.app.is_running:
             self.app.call_from_thread(heap.freeze)
 
     def _install_index(self, index: SearchIndex, papers: list[Paper]) -> None:

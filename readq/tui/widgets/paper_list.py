@@ -313,7 +313,7 @@ class PaperList(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ painting
     def render_lines(self, crop: Region) -> list[Strip]:
-        """The rows in `crop`, straight from the row cache and `_row_strip`.
+        """The rows in `crop`, straight from the row cache and `_line`.
 
         Why not Textual's default (`Widget.render_lines` → the styles cache): a filter keystroke
         repaints every visible row, and that pipeline re-applies border, padding, tint, opacity
