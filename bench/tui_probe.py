@@ -72,9 +72,9 @@ def send(app, key: str) -> float:  # type: ignore[no-untyped-def]
     from textual import events
     from textual.keys import _character_to_key
 
-    if len(key) == 1 and not key.isalnum():
-        key = _character_to_key(key)
     char = " " if key == "space" else (key if len(key) == 1 else None)
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)  # "-" -> "minus"; the character stays "-", as a terminal sends it
     t0 = time.monotonic()
     app._driver.send_message(events.Key(key, char))
     return t0
