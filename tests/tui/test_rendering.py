@@ -111,9 +111,9 @@ def test_young_collections_run_after_the_frame_not_during_the_keystroke() -> Non
     try:
         gc.collect()
         junk = [[] for _ in range(5_000)]  # a keystroke's worth of new objects, and more
-        assert gc.get_count()[0] >= 5_000  # no young collection started by itself
+        assert gc.get_count()[0] > 1_000  # no young collection started by itself (default: 700)
         assert collector.after_frame() is True
-        assert gc.get_count()[0] < 100
+        assert gc.get_count()[0] < 1_000
         assert collector.after_frame() is False  # nothing waiting
         del junk
     finally:
