@@ -16,8 +16,9 @@ keystroke-to-frame latencies. Two measures:
 * Young collections wait for the frame: a filter keystroke leaves ~2,000 new tracked objects
   (rows, strips, caches), so at CPython's default threshold (700) two or three young collections
   ran inside every keystroke, 0.5-1.5 ms together and up to 12 ms on a busy machine. The
-  threshold is raised so they rarely start by themselves, and `after_frame` (called once a
-  key's frame is on screen) collects the young generations in the gap before the next key.
+  threshold is raised so they rarely start by themselves, and `after_frame` (called 15 ms
+  after each input, when its frame is normally on screen) collects the young generations in the
+  gap before the next key.
 """
 
 from __future__ import annotations
