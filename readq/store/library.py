@@ -279,7 +279,7 @@ class Library(LoadedLibrary):
 
         The saved index is keyed by the catalogue generation, so any import invalidates it.
         """
-        from readq.search.persist import load_or_build
+        from readq.search.cache import load_or_build
 
         papers = self.papers() if papers is None else papers
         if not self.exists() or self.generation is None:
