@@ -71,7 +71,7 @@ class Inputs:
         assert len({p.title for p in self.papers}) == n, "synthetic papers must be distinct"
         self.digest = self.dir / "digest.txt"
         self.lines = self.dir / "lines.txt"
-        self.library = self.dir / "lib"  # readq's library, made by the import figure and used by the rest
+        self.libdir = self.dir / "lib"  # readq's library, made by the import figure and used by the rest
         stamp = self.dir / "stamp"
         if not (stamp.exists() and stamp.read_text() == str(n)):
             self.digest.write_text(render_digest(self.papers), encoding="utf-8")

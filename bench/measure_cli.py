@@ -16,7 +16,7 @@ STATUSES = ["to-read", "read", "skipped", "new"]
 
 def measure_cli_query(inp: Inputs, reps: Repeats, peers: Peers, setup: PeerSetup, fig: Figures) -> None:
     """Each CLI query through readq, then fzf, coBib and papis; coBib and papis once per query at >= 50k."""
-    n, libdir, cobib_cfg = fig.papers, inp.library, setup.cobib_cfg
+    n, libdir, cobib_cfg = fig.papers, inp.libdir, setup.cobib_cfg
     q_readq, q_fzf, q_cobib, q_papis, q_rss = [], [], [], [], []
     for r in range(reps.whole):
         for q in CLI_QUERIES:
@@ -50,7 +50,7 @@ def measure_cli_query(inp: Inputs, reps: Repeats, peers: Peers, setup: PeerSetup
 
 def measure_cli_list(inp: Inputs, reps: Repeats, peers: Peers, setup: PeerSetup, fig: Figures) -> None:
     """`readq list` (no query) vs `cobib list`; at >= 50k coBib's cold list in the setup is its only one."""
-    libdir, cobib_cfg = inp.library, setup.cobib_cfg
+    libdir, cobib_cfg = inp.libdir, setup.cobib_cfg
     l_readq, l_cobib = [], []
     for _ in range(reps.whole):
         l_readq.append(run_timed([*READQ, "--library", str(libdir), "list"], env=readq_env(libdir)).seconds)
@@ -64,7 +64,7 @@ def measure_cli_list(inp: Inputs, reps: Repeats, peers: Peers, setup: PeerSetup,
 
 def measure_cli_mark(inp: Inputs, reps: Repeats, peers: Peers, setup: PeerSetup, fig: Figures, ids: list[str]) -> None:
     """`readq mark STATUS ID` on random papers vs `cobib modify -s tags:STATUS` (once at >= 50k)."""
-    n, libdir, cobib_cfg = fig.papers, inp.library, setup.cobib_cfg
+    n, libdir, cobib_cfg = fig.papers, inp.libdir, setup.cobib_cfg
     rng = random.Random(n)
     m_readq, m_cobib = [], []
     for r in range(reps.every):

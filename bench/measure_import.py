@@ -17,7 +17,7 @@ SPLIT_CODE = ("import sys\nd = open(sys.argv[1], 'rb').read().decode('utf-8')\n"
 def measure_import(inp: Inputs, reps: Repeats, fig: Figures) -> list[str]:
     """Import into a fresh library each run; the library of the last run stays for the figures
     that follow. Returns the imported paper ids."""
-    n, libdir = fig.papers, inp.library
+    n, libdir = fig.papers, inp.libdir
     imports, reads, rss_import = [], [], []
     for _ in range(reps.whole):
         if libdir.exists():

@@ -72,7 +72,7 @@ def run_worker(argv: list[str]) -> None:
 
 def measure_mark(inp: Inputs, args: argparse.Namespace, peers: Peers, fig: Figures) -> None:
     """`args.mark_ops` marks in readq, then as many TinyDB updates (or `args.tinydb_budget` seconds)."""
-    libdir, ops = inp.library, args.mark_ops
+    libdir, ops = inp.libdir, args.mark_ops
     marks = py_json([RUN_PY, "--worker", "mark", str(libdir), str(ops), "1"])["ms"]
     fig.res["mark_p50_ms"], fig.res["mark_p95_ms"] = rnd(median(marks), 3), rnd(p95(marks), 3)
     if not peers.skip:

@@ -21,7 +21,7 @@ COBIB_TUI_PROBE = str(ROOT / "bench" / "peers" / "cobib_tui_probe.py")
 
 def _probe(inp: Inputs, queries: list[str], marks: int) -> dict[str, Any]:
     """One probe process; `--t0` is taken just before the spawn, so interpreter start counts."""
-    libdir = inp.library
+    libdir = inp.libdir
     t0 = time.monotonic()
     return py_json([TUI_PROBE, str(libdir), "--t0", repr(t0), "--queries", json.dumps(queries),
                     "--marks", str(marks)], env=readq_env(libdir), timeout=1800)
@@ -51,7 +51,7 @@ def measure_tui(inp: Inputs, reps: Repeats, args: argparse.Namespace, fig: Figur
     One extra start first with readq's derived caches (the persisted search index, `lib/cache/`)
     removed, as on the first start after an import (`ready_cold_s`); the figures are the warm
     starts that follow."""
-    libdir = inp.library
+    libdir = inp.libdir
     tui_queries = QUERIES if fig.papers >= 1000 else QUERIES[:3]
     if (libdir / "cache").is_dir():
         shutil.rmtree(libdir / "cache")
