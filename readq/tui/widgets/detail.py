@@ -60,7 +60,7 @@ class DetailPane(ScrollView, can_focus=False):
     """Scrollable details of one paper, drawn with the Line API.
 
     A `Static` inside a `VerticalScroll` changes height with every paper, and each height change
-    is a layout pass of the whole screen (~55 ms at 120x40, profiled while typing in the filter);
+    is a layout pass of the whole screen, far costlier than the pane itself while typing;
     here the paper is rendered to strips once per paper and width, and showing another paper only
     repaints this pane.
     """
