@@ -264,18 +264,10 @@ def show_cmd(obj: Ctx, paper_id: str, as_json: bool) -> None:
     from readq.links import best_link
 
     lines = [paper.title, ""]
-    meta = [
-        ("ID", paper.id),
-        ("Status", paper.status.value + ("  ★ starred" if paper.starred else "")),
-        ("Published", paper.published),
-        ("Authors", ", ".join(paper.authors) if paper.authors else (
-            f"{paper.authors_count} authors" if paper.authors_count else None)),
-        ("Organization", paper.org),
-        ("Upvotes", str(paper.upvotes) if paper.upvotes is not None else None),
-        ("arXiv", paper.arxiv_id),
-        ("Link", best_link(paper)),
-        ("Tags", ", ".join(paper.tags) or None),
-    ]
+    from readq.facts import paper_facts
+
+    meta = [("Status", paper.status.value + ("  ★ starred" if paper.starred else "")), *paper_facts(paper),
+            ("Link", best_link(paper))]
     lines += [f"{k + ':':<13} {v}" for k, v in meta if v]
     for link in paper.links:
         lines.append(f"{'Mentions:':<13} {link}")

@@ -68,7 +68,7 @@ class Library(LoadedLibrary):
         if view is not None:
             try:
                 positions = view.select(sel)
-                return Selected(view=view, positions=positions, spans=view.check(positions))
+                return Selected(view=view, positions=positions, spans=view.spans(positions))
             except StaleLayout:
                 pass
         papers = self.papers()
