@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from readq.cite import FORMATS as CITE_FORMATS
-from readq.selection import STATUS_WORDS
+from readq.vocab import CITE_FORMATS, STATUS_WORDS
 
 if TYPE_CHECKING:
     from readq.store import Library

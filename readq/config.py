@@ -18,7 +18,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from readq.cite import FORMATS as CITE_FORMATS
+from readq.vocab import CITE_FORMATS
 
 
 @dataclass(frozen=True, slots=True)

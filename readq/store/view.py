@@ -154,7 +154,7 @@ class CatalogView:
             want = b'"status":"%s","starred":%s' % (status.value.encode(), b"true" if starred else b"false")
             k = rec.find(b',"status":"')
             j = rec.find(b',"sources":', k) if k >= 0 else -1
-            if j < 0 or self.ids[i] in self.overlay or b',"tags":' not in rec:
+            if j < 0 or self.ids[i] in self.overlay or rec.find(b',"tags":', j) < 0:
                 yield orjson.dumps(self._decode(i, (start, end)))
             elif rec[k + 1 : j] != want:
                 yield b"".join((rec[: k + 1], want, rec[j:]))
