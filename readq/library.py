@@ -84,9 +84,40 @@ class Change:
     """One field of one paper changed; `revert` applies `old` again (undo)."""
 
     id: str
-    field: str  # "status" or "starred"
+    field: str  # "status", "starred", "tags", "note" or one of IDENTITY_FIELDS
     old: Any
     new: Any
+
+
+# Fields a journal operation may set besides status and star: the user's note and the identity
+# that `readq resolve` finds. Tags change one at a time ("tag+" / "tag-" operations), so two
+# devices adding different tags to one paper both keep theirs.
+IDENTITY_FIELDS = frozenset(
+    {"arxiv_id", "authors", "authors_count", "published", "upvotes", "links", "abstract", "org", "resolved"}
+)
+OVERLAY_FIELDS = IDENTITY_FIELDS | {"note", "tags"}
+_TUPLE_FIELDS = frozenset({"authors", "links", "tags"})
+
+
+def clean_tag(tag: str) -> str:
+    """A tag as stored: trimmed, inner whitespace as one hyphen (so `tag:NAME` can name it)."""
+    return "-".join(str(tag).split())
+
+
+def _coerce(fld: str, value: Any) -> Any:
+    """A journal value as the `Paper` field holds it (JSON gives lists for tuples)."""
+    if fld in _TUPLE_FIELDS:
+        return tuple(value) if value else ()
+    if fld == "note":
+        return value or None
+    return value
+
+
+_NEWER_KEYS = (("tags", []), ("note", None), ("resolved", None))
+
+
+def _jsonable(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
 
 
 @dataclass(slots=True)
@@ -225,7 +256,9 @@ class CatalogView:
     `Library.catalog_view`. Every record is checked against its expected id before use."""
 
     def __init__(self, library: Library, data: Any, ids: list[str], offsets: list[int],
-                 state: list[tuple[Status, bool]], generation: str) -> None:
+                 state: list[tuple[Status, bool]], generation: str,
+                 overlay: Mapping[str, Mapping[str, Any]] | None = None,
+                 tags: Mapping[str, tuple[str, ...]] | None = None) -> None:
         self.library = library
         self._data = data
         self._view = memoryview(data)
@@ -233,6 +266,8 @@ class CatalogView:
         self._offsets = offsets
         self.state = state
         self.generation = generation
+        self.overlay = overlay or {}  # fields journal operations changed since the catalogue write
+        self.tags = tags or {}
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -272,6 +307,11 @@ class CatalogView:
             raise LibraryCorrupt(self.library.papers_path, f"bad paper record: {exc}") from None
         status, starred = self.state[i]
         rec["status"], rec["starred"] = status.value, starred
+        for key, empty in _NEWER_KEYS:  # a record written before these fields existed
+            rec.setdefault(key, empty)
+        changed = self.overlay.get(self.ids[i])
+        if changed:
+            rec.update({k: _jsonable(v) for k, v in changed.items()})
         return rec
 
     def records(self, positions: Sequence[int], spans: Sequence[tuple[int, int]] | None = None
@@ -296,7 +336,7 @@ class CatalogView:
             want = b'"status":"%s","starred":%s' % (status.value.encode(), b"true" if starred else b"false")
             k = rec.find(b',"status":"')
             j = rec.find(b',"sources":', k) if k >= 0 else -1
-            if j < 0:
+            if j < 0 or self.ids[i] in self.overlay or b',"tags":' not in rec:
                 yield orjson.dumps(self._decode(i, (start, end)))
             elif rec[k + 1 : j] != want:
                 yield b"".join((rec[: k + 1], want, rec[j:]))
@@ -341,6 +381,11 @@ class Library:
         # State known to this process. `_papers` is filled only by a full load.
         self._papers: dict[str, Paper] | None = None
         self._state: dict[str, tuple[Status, bool]] = {}
+        self._tags: dict[str, tuple[str, ...]] = {}  # only papers that have tags
+        # Fields changed by journal operations the catalogue does not hold yet (paper id -> field
+        # -> value): what an index-only load knows beyond status and star, spliced into views.
+        self._overlay: dict[str, dict[str, Any]] = {}
+        self._positions: dict[str, int] | None = None  # id -> catalogue position (index-only loads)
         self._keys_cache: dict[str, str] | None = None  # title key -> id; built on first use
         self._arxiv: dict[str, str] = {}
         self._sorted_ids: list[str] | None = None
@@ -389,6 +434,8 @@ class Library:
                 papers, meta = self._read_catalog_whole()  # old layout (or damage: reported there)
         self._papers = papers
         self._state = {pid: (p.status, p.starred) for pid, p in papers.items()}
+        self._tags = {pid: p.tags for pid, p in papers.items() if p.tags}
+        self._overlay = {}
         self._keys_cache = None  # folding 100k titles costs 0.3 s; only imports need it
         self._arxiv = {p.arxiv_id: pid for pid, p in papers.items() if p.arxiv_id}
         self._catalog_seq = int(meta.get("journal_seq", 0))
@@ -546,7 +593,10 @@ class Library:
             if not (len(index["keys"]) == len(index["arxiv"]) == len(ids)):
                 raise ValueError("index.json columns differ in length")
             self._catalog_seq = int(index.get("journal_seq", 0))
-        except (KeyError, TypeError, ValueError):
+            self._tags = {str(k): tuple(map(str, v)) for k, v in (index.get("tags") or {}).items() if v}
+            self._overlay = {}
+            self._positions = None
+        except (KeyError, TypeError, ValueError, AttributeError):
             return self.load()
         offsets, size = index.get("offsets"), index.get("catalog_size")
         if isinstance(offsets, list) and len(offsets) == len(ids) + 1 and isinstance(size, int):
@@ -601,18 +651,37 @@ class Library:
         return changed
 
     def _apply(self, pid: str, fld: str, value: Any) -> bool:
-        status, starred = self._state[pid]
-        if fld == "status":
-            new = (Status(value), starred)
-        elif fld == "starred":
-            new = (status, bool(value))
+        """Apply one journal operation to the state this object holds; True if it changed it."""
+        if fld in ("status", "starred"):
+            status, starred = self._state[pid]
+            new = (Status(value), starred) if fld == "status" else (status, bool(value))
+            if new == (status, starred):
+                return False
+            self._state[pid] = new
+            if self._papers is not None and pid in self._papers:
+                self._papers[pid] = replace(self._papers[pid], status=new[0], starred=new[1])
+            return True
+        if fld in ("tag+", "tag-"):
+            tags = self._tags.get(pid, ())
+            tag = str(value)
+            if (tag in tags) == (fld == "tag+"):
+                return False
+            value = (*tags, tag) if fld == "tag+" else tuple(t for t in tags if t != tag)
+            fld = "tags"
+            if value:
+                self._tags[pid] = value
+            else:
+                self._tags.pop(pid, None)
+        elif fld in OVERLAY_FIELDS - {"tags"}:
+            value = _coerce(fld, value)
         else:
-            return False
-        if new == (status, starred):
-            return False
-        self._state[pid] = new
+            return False  # an operation from a newer readq: ignored, kept in the journal
+        self._overlay.setdefault(pid, {})[fld] = value
         if self._papers is not None and pid in self._papers:
-            self._papers[pid] = replace(self._papers[pid], status=new[0], starred=new[1])
+            paper = self._papers[pid]
+            if getattr(paper, fld) == value:
+                return False
+            self._papers[pid] = replace(paper, **{fld: value})
         return True
 
     # ------------------------------------------------------------------ reading
@@ -705,12 +774,92 @@ class Library:
         target = not all(self._state[pid][1] for pid in resolved)
         return self._write_ops([(pid, "starred", target) for pid in resolved])
 
+    def set_tags(self, ids: Iterable[str], add: Iterable[str] = (), remove: Iterable[str] = ()) -> list[Change]:
+        """Add and remove tags (one `Change` per paper, field "tags"); empty tags are ignored."""
+        added = [t for t in map(clean_tag, add) if t]
+        removed = [t for t in map(clean_tag, remove) if t]
+        wanted: list[tuple[str, str, Any]] = []
+        for pid in ids:
+            wanted += [(pid, "tag-", t) for t in removed]
+            wanted += [(pid, "tag+", t) for t in added]
+        return self._write_ops(wanted)
+
+    def set_note(self, ids: Iterable[str], note: str | None) -> list[Change]:
+        """Replace the note of each paper (None or "" clears it)."""
+        text = note if note and note.strip() else None
+        return self._write_ops([(pid, "note", text) for pid in ids])
+
+    def set_fields(self, updates: Mapping[str, Mapping[str, Any]]) -> list[Change]:
+        """Set identity fields (`IDENTITY_FIELDS`) of several papers as one durable transaction."""
+        wanted: list[tuple[str, str, Any]] = []
+        for pid, fields in updates.items():
+            for fld, value in fields.items():
+                if fld not in IDENTITY_FIELDS:
+                    raise ValueError(f"not an identity field: {fld!r}")
+                wanted.append((pid, fld, value))
+        return self._write_ops(wanted)
+
     def revert(self, changes: Sequence[Change]) -> list[Change]:
         """Undo: put back the old values of `changes`, newest first, as one durable write."""
         return self._write_ops([(c.id, c.field, c.old) for c in reversed(changes)])
 
+    def tag_counts(self) -> dict[str, int]:
+        """Papers per tag, most used first (then A to Z)."""
+        self._ensure()
+        counts: dict[str, int] = {}
+        for tags in self._tags.values():
+            for tag in tags:
+                counts[tag] = counts.get(tag, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def tags(self, paper_id: str) -> tuple[str, ...]:
+        self._ensure()
+        return self._tags.get(self.resolve(paper_id), ())
+
+    def _current(self, pid: str, fld: str) -> Any:
+        """The value of one field of one paper as this object knows it now."""
+        if fld == "status":
+            return self._state[pid][0]
+        if fld == "starred":
+            return self._state[pid][1]
+        if fld == "tags":
+            return self._tags.get(pid, ())
+        overlay = self._overlay.get(pid)
+        if overlay and fld in overlay:
+            return overlay[fld]
+        if self._papers is not None:
+            return getattr(self._papers[pid], fld)
+        return getattr(self._catalog_paper(pid), fld)
+
+    def _catalog_paper(self, pid: str) -> Paper:
+        """One paper as papers.json stores it, read alone when index.json gives its position."""
+        layout = self._layout
+        if layout is not None:
+            if self._positions is None:
+                self._positions = {p: i for i, p in enumerate(layout[0])}
+            i = self._positions.get(pid)
+            if i is not None:
+                start, end = layout[1][i], layout[1][i + 1]
+                try:
+                    with open(self.papers_path, "rb") as handle:
+                        handle.seek(start)
+                        line = handle.read(end - start)
+                    key, _, body = line.rstrip(b",\n").partition(b":")
+                    rec = orjson.loads(body)
+                    if rec.get("id") == pid:
+                        return Paper.from_json(rec)
+                except (OSError, orjson.JSONDecodeError, KeyError, ValueError, TypeError):
+                    pass
+        self._ensure(full=True)
+        assert self._papers is not None
+        return self._papers[pid]
+
     def _write_ops(self, wanted: Sequence[tuple[str, str, Any]]) -> list[Change]:
-        """Apply operations as one durable journal transaction; returns what actually changed."""
+        """Apply operations as one durable journal transaction; returns what actually changed.
+
+        An operation is (paper id or prefix, field, value); field "tags" with a tuple sets the
+        whole tag list (undo), and is written as the "tag+"/"tag-" operations that make it so.
+        """
         if not wanted:
             return []
         if not self.path.exists() or not self.papers_path.exists():
@@ -718,23 +867,38 @@ class Library:
         with self._write_lock():
             self._ensure()
             self.refresh()
-            changes: list[Change] = []
+            pending: dict[tuple[str, str], Any] = {}
+            first: dict[tuple[str, str], Any] = {}
             ops: list[tuple[str, str, Any]] = []
-            pending: dict[str, tuple[Status, bool]] = {}
             for raw_id, fld, value in wanted:
                 pid = self.resolve(raw_id)
-                status, starred = pending.get(pid, self._state[pid])
+                key = "tags" if fld in ("tag+", "tag-") else fld
+                cur = pending[(pid, key)] if (pid, key) in pending else self._current(pid, key)
                 if fld == "status":
-                    value = Status(value)
-                    old: Any = status
-                    pending[pid] = (value, starred)
+                    value = new = Status(value)
+                    steps = [(fld, value.value)]
+                elif fld == "starred":
+                    value = new = bool(value)
+                    steps = [(fld, value)]
+                elif fld in ("tag+", "tag-"):
+                    new = (*cur, value) if fld == "tag+" and value not in cur else (
+                        tuple(t for t in cur if t != value) if fld == "tag-" else cur)
+                    steps = [(fld, value)]
+                elif fld == "tags":
+                    new = tuple(value)
+                    steps = [("tag-", t) for t in cur if t not in new] + [("tag+", t) for t in new if t not in cur]
+                elif fld in OVERLAY_FIELDS:
+                    new = _coerce(fld, value)
+                    steps = [(fld, _jsonable(new))]
                 else:
-                    value = bool(value)
-                    old = starred
-                    pending[pid] = (status, value)
-                if old != value:
-                    changes.append(Change(pid, fld, old, value))
-                    ops.append((pid, fld, value.value if isinstance(value, Status) else value))
+                    raise ValueError(f"unknown field {fld!r}")
+                if new == cur:
+                    continue
+                first.setdefault((pid, key), cur)
+                pending[(pid, key)] = new
+                ops += [(pid, f, v) for f, v in steps]
+            changes = [Change(pid, key, old, pending[(pid, key)]) for (pid, key), old in first.items()
+                       if old != pending[(pid, key)]]
             if not ops:
                 return []
             seq = max(self._journal.last_seq, self._catalog_seq) + 1
@@ -828,6 +992,7 @@ class Library:
             "arxiv": [p.arxiv_id for p in ordered],
             "status": [self._state[i][0].value for i in ids],
             "starred": [self._state[i][1] for i in ids],
+            "tags": {pid: list(tags) for pid, tags in self._tags.items()},
             # where each paper's record line starts in papers.json (and where the last one ends),
             # and that file's size: `readq list` decodes only the records it prints (CatalogView)
             "offsets": self._storage.offsets.get("papers"),
@@ -835,6 +1000,8 @@ class Library:
         }
         atomic_write(self.index_path, orjson.dumps(index), durable=self.durable)
         self._journal.rewrite([])
+        self._overlay = {}
+        self._positions = None
         self._journal.last_seq = seq
         self._catalog_seq = seq
         self.generation = generation
@@ -875,7 +1042,8 @@ class Library:
                 return None
             handle.close()  # the map keeps the file
             state = [self._state[pid] for pid in ids]
-        return CatalogView(self, data, ids, offsets, state, generation)
+            overlay = {pid: dict(fields) for pid, fields in self._overlay.items()}
+        return CatalogView(self, data, ids, offsets, state, generation, overlay, dict(self._tags))
 
     @property
     def cache_dir(self) -> Path:
