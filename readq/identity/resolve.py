@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from readq.identity.hf import HfPapers
     from readq.library import Library
 
-__all__ = ["ResolveReport", "Resolver", "is_resolved", "needs_resolving"]
+__all__ = ["ResolveReport", "Resolver", "is_resolved", "needs_resolving", "resolve_papers"]
 
 Listener = Callable[[Paper, Outcome], None]
 
@@ -222,3 +222,11 @@ def _agree(paper: Paper, found: Found) -> Outcome:
     if normalize_title(found.title) == normalize_title(paper.title):
         return Outcome("resolved", found)
     return Outcome("ambiguous", candidates=(found,))
+
+
+def resolve_papers(library: Library, papers: Sequence[Paper], listener: Listener | None = None) -> ResolveReport:
+    """Resolve `papers` against the servers named by the environment (HF_ENDPOINT, READQ_ARXIV_API)."""
+    from readq.identity.arxiv import ArxivApi
+    from readq.identity.hf import HfPapers
+
+    return Resolver(library, HfPapers(), ArxivApi(), listener=listener).run(papers)
