@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from readq.links import best_link, clean_arxiv_id
+from readq.links import arxiv_url, best_link, clean_arxiv_id
 from readq.model import Paper
 
 FORMATS = ("bibtex", "markdown", "text")
@@ -161,6 +161,19 @@ def _bib_name(name: str) -> str:
     return f"{{{name}}}" if " and " in name.lower() else name
 
 
+def primary_class(paper: Paper) -> str | None:
+    """The arXiv category `readq resolve` recorded (`cs.CV`), when it came from arXiv."""
+    resolved = getattr(paper, "resolved", None) or {}
+    value = resolved.get("primary_class") if isinstance(resolved, dict) else None
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def arxiv_doi(paper: Paper) -> str | None:
+    """arXiv's DataCite DOI for the paper (`10.48550/arXiv.2401.00001`), when its ID is known."""
+    arxiv_id = clean_arxiv_id(paper.arxiv_id)
+    return f"10.48550/arXiv.{re.sub(r'v[0-9]+$', '', arxiv_id)}" if arxiv_id else None
+
+
 def digest_note(paper: Paper) -> str | None:
     """Where the paper was first seen: the best provenance when no arXiv ID is known."""
     if not paper.sources:
@@ -186,8 +199,12 @@ def bibtex_entry(paper: Paper, key: str | None = None, *, full: bool = False) ->
     arxiv_id = clean_arxiv_id(paper.arxiv_id)
     if arxiv_id:
         fields += [("eprint", latex_escape(arxiv_id)), ("archivePrefix", "arXiv")]
+        primary = primary_class(paper)
+        if primary:
+            fields.append(("primaryClass", latex_escape(primary)))
     # url is verbatim in biblatex/hyperref: no LaTeX escaping, but no raw braces or backslashes.
-    url = best_link(paper).replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
+    # With an arXiv ID it is the abstract page, as arXiv's own BibTeX export gives it.
+    url = (arxiv_url(paper) or best_link(paper)).replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
     fields.append(("url", url))
     note = digest_note(paper)
     if note and not arxiv_id:
@@ -263,5 +280,12 @@ def cite(paper: Paper, fmt: str = "bibtex") -> str:
     if fmt == "bibtex":
         return bibtex_entry(paper)
     if fmt == "markdown":
-        return f"[{markdown_escape(paper.title)}]({best_link(paper)})"
+        link = f"[{markdown_escape(paper.title)}]({best_link(paper)})"
+        if not paper.authors:
+            return link
+        authors, year = markdown_escape(author_phrase(paper) or ""), year_of(paper)
+        lead = f"{authors} ({year})" if year else authors
+        arxiv_id = clean_arxiv_id(paper.arxiv_id)
+        tail = f" arXiv:{markdown_escape(arxiv_id)}." if arxiv_id else ""
+        return f"{_sentence(lead)} {link}.{tail}"
     return text_citation(paper)

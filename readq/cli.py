@@ -384,13 +384,24 @@ def unstar_cmd(obj: Ctx, ids: Sequence[str]) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["bibtex", "markdown", "text"]), default="bibtex", show_default=True
 )
+@click.option("--style", default=None, metavar="CSL",
+              help="Citation style for --format text: apa (default), ieee, chicago-author-date, … or a .csl file.")
 @pass_ctx
 @guarded
-def cite_cmd(obj: Ctx, paper_id: str, fmt: str) -> None:
-    """Print the citation the app would copy."""
+def cite_cmd(obj: Ctx, paper_id: str, fmt: str, style: str | None) -> None:
+    """Print the citation the app would copy (text: formatted in a CSL style, APA by default)."""
     from readq.cite import cite
 
-    click.echo(cite(obj.library().get(paper_id), fmt))
+    paper = obj.library().get(paper_id)
+    if fmt == "text" or style:
+        from readq.csl import DEFAULT_STYLE, UnknownStyle, formatted_citation
+
+        try:
+            click.echo(formatted_citation(paper, style or DEFAULT_STYLE))
+        except UnknownStyle as exc:
+            fail(str(exc), EXIT_USAGE)
+        return
+    click.echo(cite(paper, fmt))
 
 
 @cli.command("link")

@@ -23,6 +23,7 @@ from typing import Any, TextIO
 import orjson
 
 from readq.cite import (
+    arxiv_doi,
     author_phrase,
     bibtex_entries,
     bibtex_key,
@@ -221,7 +222,7 @@ def _ris_record(paper: Paper) -> list[tuple[str, str]]:
     tags.append(("M3", "Preprint"))
     arxiv_id = clean_arxiv_id(paper.arxiv_id)
     if arxiv_id:
-        tags += [("SN", f"arXiv:{arxiv_id}"), ("PB", "arXiv")]
+        tags += [("SN", f"arXiv:{arxiv_id}"), ("PB", "arXiv"), ("DO", arxiv_doi(paper) or "")]
     tags.append(("UR", best_link(paper)))
     if paper.abstract.strip():
         tags.append(("AB", _one_line(paper.abstract)))
@@ -239,7 +240,8 @@ def render_ris(papers: Sequence[Paper]) -> str:
     return "\n".join(records)
 
 
-def _csl_item(paper: Paper, key: str) -> dict[str, Any]:
+def csl_item(paper: Paper, key: str) -> dict[str, Any]:
+    """One CSL-JSON item (also what `readq.csl` formats in a citation style)."""
     item: dict[str, Any] = {
         "id": key,
         "citation-key": key,
@@ -260,7 +262,7 @@ def _csl_item(paper: Paper, key: str) -> dict[str, Any]:
     item["URL"] = best_link(paper)
     arxiv_id = clean_arxiv_id(paper.arxiv_id)
     if arxiv_id:
-        item.update({"number": arxiv_id, "archive": "arXiv", "publisher": "arXiv"})
+        item.update({"number": arxiv_id, "archive": "arXiv", "publisher": "arXiv", "DOI": arxiv_doi(paper)})
     if paper.abstract.strip():
         item["abstract"] = _one_line(paper.abstract)
     item["keyword"] = ", ".join(status_keywords(paper))
@@ -271,7 +273,7 @@ def _csl_item(paper: Paper, key: str) -> dict[str, Any]:
 def render_csljson(papers: Sequence[Paper]) -> str:
     """CSL-JSON items (pandoc, Zotero); ids are the same unique keys as the BibTeX export."""
     taken: set[str] = set()
-    items = [_csl_item(p, bibtex_key(p, taken)) for p in papers]
+    items = [csl_item(p, bibtex_key(p, taken)) for p in papers]
     return orjson.dumps(items, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
 
 

@@ -122,7 +122,7 @@ def test_bibtex_entry_for_arxiv_paper() -> None:
         " for Video Generative Models}},\n"
         "  eprint = {2411.13503},\n"
         "  archivePrefix = {arXiv},\n"
-        "  url = {https://huggingface.co/papers/2411.13503},\n"
+        "  url = {https://arxiv.org/abs/2411.13503},\n"
         "}"
     )
 
@@ -214,8 +214,8 @@ def test_markdown_citation_escapes_brackets() -> None:
         "(https://huggingface.co/papers/2411.13503)"
     )
     md = cite(by_title("[Re]"), "md")
-    assert md.startswith(
-        r"[\[Re\] Why \\emph{Tilde} \~ and \^Caret\^ Break {Markdown (and BibTeX](https://"
+    assert md.startswith(  # authors (and year) lead when known
+        r"Ada Lovelace. [\[Re\] Why \\emph{Tilde} \~ and \^Caret\^ Break {Markdown (and BibTeX](https://"
     )
     assert markdown_escape("a_b *c* `d` $e$") == r"a\_b \*c\* \`d\` \$e\$"
 
