@@ -27,7 +27,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from tinydb import TinyDB
@@ -35,6 +35,7 @@ from tinydb import TinyDB
 from readq.dedup import make_id, merge, paper_from_entry, title_key
 from readq.fsutil import atomic_write, clean_temp_files, locked, read_locked
 from readq.model import Entry, Paper, Status
+from readq.selection import Selection
 if TYPE_CHECKING:
     from readq.search import SearchIndex
 
@@ -200,21 +201,6 @@ class StaleLayout(LibraryError):
     """The record offsets do not match papers.json (the caller falls back to a full load)."""
 
 
-T = TypeVar("T")
-
-
-def narrow(items: list[T], state: Callable[[T], tuple[Status, bool]], status: str | None, starred: bool,
-           limit: int | None) -> list[T]:
-    """`readq list`'s filters after the order is set: only `status`, only starred, at most `limit`."""
-    if status:
-        items = [x for x in items if state(x)[0].value == status]
-    if starred:
-        items = [x for x in items if state(x)[1]]
-    if limit is not None:
-        items = items[: max(limit, 0)]
-    return items
-
-
 class _LazyPapers(Sequence[Paper]):
     """The catalogue's papers for a search index over a `CatalogView`: decoded one by one on
     access; `search_columns` gives the index the ids and state without decoding anything."""
@@ -346,10 +332,14 @@ class CatalogView:
     def papers(self, positions: Sequence[int], spans: Sequence[tuple[int, int]] | None = None) -> list[Paper]:
         return list(map(Paper.from_json, self.records(positions, spans)))
 
-    def select(self, query: str | None, status: str | None, starred: bool, limit: int | None) -> list[int]:
-        """Positions to show, in `readq list` order: best match first with a query, else newest
-        first; then the status/starred filters and the limit. StaleLayout if the saved search
-        index cannot be used (the caller then loads the library and builds it)."""
+    def select(self, sel: Selection) -> list[int]:
+        """Positions `sel` shows, in order: best match first with a query, else newest first.
+
+        StaleLayout when the view cannot answer alone (a digest filter or a sort needs every
+        record; the saved search index is missing or stale): the caller loads the library."""
+        if sel.digest or sel.reverse or sel.sort not in ("newest", "relevance"):
+            raise StaleLayout("this selection needs the whole catalogue")
+        query = sel.query
         if query:
             from readq.search.persist import CacheMismatch, index_path, load_index
 
@@ -363,7 +353,42 @@ class CatalogView:
             positions: list[int] = index.search(query).order.tolist()
         else:
             positions = list(range(len(self.ids)))
-        return narrow(positions, self.state.__getitem__, status, starred, limit)
+        if sel.status is not None:
+            positions = [i for i in positions if self.state[i][0] is sel.status]
+        if sel.starred:
+            positions = [i for i in positions if self.state[i][1]]
+        if sel.tag:
+            ids, tags, want = self.ids, self.tags, sel.tag.casefold()
+            positions = [i for i in positions if any(t.casefold() == want for t in tags.get(ids[i], ()))]
+        return positions if sel.limit is None else positions[: max(sel.limit, 0)]
+
+
+class Selected(Sequence[Paper]):
+    """The papers a `Selection` picked, in order; `json_records` gives their contract JSON."""
+
+    def __init__(self, papers: Sequence[Paper] | None = None, view: CatalogView | None = None,
+                 positions: Sequence[int] = (), spans: Sequence[tuple[int, int]] = ()) -> None:
+        self._papers = papers
+        self._view, self._positions, self._spans = view, positions, spans
+
+    def __len__(self) -> int:
+        return len(self._papers) if self._papers is not None else len(self._positions)
+
+    def __getitem__(self, i: int) -> Paper:  # type: ignore[override]
+        return self.papers()[i]
+
+    def papers(self) -> list[Paper]:
+        if self._papers is None:
+            assert self._view is not None
+            self._papers = self._view.papers(self._positions, self._spans)
+        return list(self._papers)
+
+    def json_records(self) -> Iterator[bytes]:
+        """One compact JSON object per paper, as `Paper.as_json` (copied from papers.json when
+        the view answered: no decode and re-encode)."""
+        if self._view is not None and self._papers is None:
+            return self._view.raw_records(self._positions, self._spans)
+        return (orjson.dumps(p.as_json()) for p in self.papers())
 
 
 class Library:
@@ -737,6 +762,48 @@ class Library:
             shown = ", ".join(sorted(matches)[:5])
             raise AmbiguousId(f"ID prefix {prefix!r} matches {len(matches)} papers ({shown}…); type more of it")
         return matches[0]
+
+    def select(self, sel: Selection, *, rank: Callable[[list[Paper]], list[Paper]] | None = None) -> Selected:
+        """The papers `sel` picks, in its order, reading as little of the catalogue as it can.
+
+        With a catalogue view and a saved search index only the records shown are decoded;
+        otherwise the catalogue is loaded. `rank` orders the papers for `sort="for-you"`."""
+        view = self.catalog_view() if sel.sort != "for-you" else None
+        if view is not None:
+            try:
+                positions = view.select(sel)
+                return Selected(view=view, positions=positions, spans=view.check(positions))
+            except StaleLayout:
+                pass
+        papers = self.papers()
+        if sel.query:
+            # Search all papers so the saved index (keyed by the whole catalogue) can be reused.
+            index = self.search_index(papers)
+            found = index.search(sel.query)
+            papers = [index.papers[i] for i in found.order]
+        keep = sel.predicate(self.digest_names() if sel.digest else ())
+        if keep is not None:
+            papers = [p for p in papers if keep(p)]
+        if sel.sort == "for-you" and rank is not None:
+            papers = rank(papers)
+        return Selected(sel.order(papers))
+
+    def digest_names(self) -> list[str]:
+        """The names of every digest (source) the library's papers came from."""
+        self._ensure(full=True)
+        assert self._papers is not None
+        return list(dict.fromkeys(s.file for p in self._papers.values() for s in p.sources))
+
+    def one(self, paper_id: str) -> Paper:
+        """`get`, decoding only this paper's record when the catalogue view allows (`show`, `cite`)."""
+        view = self.catalog_view()
+        if view is not None:
+            pid = self.resolve(paper_id)
+            try:
+                return view.papers([view.ids.index(pid)])[0]
+            except (ValueError, StaleLayout):
+                pass
+        return self.get(paper_id)
 
     def get(self, paper_id: str) -> Paper:
         self._ensure(full=True)
