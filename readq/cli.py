@@ -366,10 +366,11 @@ def cite_cmd(obj: Ctx, paper_id: str, fmt: str, style: str | None) -> None:
 @pass_ctx
 @guarded
 def link_cmd(obj: Ctx, paper_id: str) -> None:
-    """Print the link the app would copy."""
-    from readq.links import best_link
+    """Print the link the app would copy (the `link` setting: hf, arxiv or pdf)."""
+    from readq.config import load_config
+    from readq.links import paper_link
 
-    click.echo(best_link(obj.library().one(paper_id)))
+    click.echo(paper_link(obj.library().one(paper_id), load_config().link))
 
 
 @cli.command("export")

@@ -8,6 +8,7 @@ as warnings and the defaults are used, so a typo never keeps the app from starti
     cite_format = "bibtex"     # what `c` copies: bibtex, markdown or text
     bulk_confirm = 20          # ask before changing more papers than this at once
     osc52 = true               # also copy through the terminal (works over SSH)
+    link = "hf"                # what `y` copies once the arXiv ID is known: hf, arxiv or pdf
     [keys]                     # binding id = keys, e.g. "mark.skipped" = "x,delete"
 """
 
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CITE_FORMATS = ("bibtex", "markdown", "text")
+LINK_TARGETS = ("hf", "arxiv", "pdf")  # the same as readq.links.LINK_TARGETS
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,7 @@ class Config:
     cite_format: str = "bibtex"
     bulk_confirm: int = 20
     osc52: bool = True
+    link: str = "hf"
     keys: dict[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
 
@@ -64,10 +67,14 @@ def load_config(path: Path | None = None) -> Config:
             values[key] = value
         elif key == "cite_format" and value in CITE_FORMATS:
             values[key] = value
+        elif key == "link" and value in LINK_TARGETS:
+            values[key] = value
         else:
             expected = getattr(defaults, key, None)
             what = f"expected {type(expected).__name__}" if expected is not None else "unknown setting"
             if key == "cite_format":
                 what = "expected one of " + ", ".join(CITE_FORMATS)
+            elif key == "link":
+                what = "expected one of " + ", ".join(LINK_TARGETS)
             warnings.append(f"{path}: {key} = {value!r} ignored ({what})")
     return Config(**values, warnings=tuple(warnings))  # type: ignore[arg-type]

@@ -169,7 +169,7 @@ def _md_item(paper: Paper) -> str:
             _md_link(f"arXiv:{markdown_escape(clean_arxiv_id(paper.arxiv_id) or '')}", arxiv)
         )
     meta += [
-        _md_link(label, url) for label, url in paper_links(paper) if label not in ("Paper", "arXiv")
+        _md_link(label, url) for label, url in paper_links(paper) if label not in ("Paper", "arXiv", "PDF")
     ]
     # A trailing backslash is CommonMark's visible hard line break inside the list item.
     return f"{head}\\\n  {' · '.join(meta)}" if meta else head

@@ -94,3 +94,18 @@ def test_cite_command_styles(tmp_path: Path, resolved: list[Paper]) -> None:
     assert chicago.exit_code == 0 and chicago.output != apa.output
     bad = runner.invoke(cli, ["cite", paper.id, "--format", "text", "--style", "nope"], env=env)
     assert bad.exit_code == 2 and "unknown citation style" in bad.output
+
+
+def test_link_setting_picks_what_y_and_link_give(tmp_path: Path, resolved: list[Paper]) -> None:
+    from readq.config import load_config
+
+    config = tmp_path / "config.toml"
+    config.write_text('link = "pdf"\n')
+    assert load_config(config).link == "pdf"
+    config.write_text('link = "doi"\n')
+    assert load_config(config).link == "hf" and "expected one of hf, arxiv, pdf" in load_config(config).warnings[0]
+    config.write_text('link = "arxiv"\n')
+    paper = resolved[0]
+    out = CliRunner().invoke(cli, ["link", paper.id], env={"READQ_LIBRARY": str(tmp_path / "lib"),
+                                                           "READQ_CONFIG": str(config)}).output
+    assert out.strip() == f"https://arxiv.org/abs/{paper.arxiv_id}"
