@@ -99,6 +99,8 @@ class MainScreen(Screen[None]):
                 tooltip="Show or hide the detail pane"),
         Binding("question_mark", "help", "Help", key_display="?", id="help",
                 tooltip="Show every key"),
+        Binding("I", "resolve", "Resolve", id="identity.resolve", show=False,
+                tooltip="Look up arXiv ID, authors and links of the highlighted paper (or the selection)"),
     ]
 
     # The screen draws none of these itself (child widgets bind to them), so they must not
@@ -592,10 +594,11 @@ class MainScreen(Screen[None]):
             self.app.push_screen(CopyFallbackDialog(text, result.message))
 
     def action_copy_link(self) -> None:
-        from readq.links import best_link
+        from readq.config import load_config
+        from readq.links import paper_link
 
         if paper := self._current():
-            self.copy_text(best_link(paper), "link")
+            self.copy_text(paper_link(paper, load_config().link), "link")
 
     def action_copy_cite(self, fmt: str = "") -> None:
         """Copy a citation: `fmt`, else the configured default (`cite_format`, BibTeX)."""
@@ -700,3 +703,38 @@ class MainScreen(Screen[None]):
             self.app.call_from_thread(self.notify, f"Export failed: {exc}", severity="error", timeout=8)
             return
         self.app.call_from_thread(self.notify, f"Exported {count:,} paper(s) to {path}", timeout=4)
+
+    # ------------------------------------------------------------------ resolve (issue 12)
+    def action_resolve(self) -> None:
+        """Resolve the highlighted paper or the selection in a thread (see tui/resolve_worker)."""
+        ids, _bulk = self._targets()
+        if not ids:
+            self.notify("Nothing to resolve here")
+            return
+        if self._resolving is not None and self._resolving.is_running:
+            self.notify("Already resolving; wait for it to finish")
+            return
+        self._resolving = self._resolve_worker(ids)
+
+    _resolving: Worker[None] | None = None
+
+    @work(thread=True, group="resolve", exit_on_error=False, description="resolve")
+    def _resolve_worker(self, ids: list[str]) -> None:
+        from readq.tui.resolve_worker import ResolveJob
+
+        def progress(text: str) -> None:
+            self.app.call_from_thread(setattr, self, "busy", text)
+
+        result = ResolveJob(self.session, ids, progress).run()
+        self.app.call_from_thread(self._resolved, result)
+
+    def _resolved(self, result: object) -> None:
+        from readq.tui.resolve_worker import ResolveResult
+
+        assert isinstance(result, ResolveResult)
+        self.busy = ""
+        if result.outcome is not None:
+            self._apply_outcome(result.outcome)
+            self._detail_paper, self._detail_shown = self.paper_list.current, None
+            self._show_detail()
+        self.notify(result.message, severity="error" if result.error else "information", timeout=6)

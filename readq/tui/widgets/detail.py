@@ -18,6 +18,16 @@ from readq.tui.widgets.scrolling import set_virtual_size
 MATCH = Style(color="yellow", bold=True, underline=True)
 
 
+def _identity(paper: Paper) -> str | None:
+    """Where the arXiv identity came from (`readq resolve`): `Hugging Face, 2026-11-30`."""
+    resolved = paper.resolved or {}
+    source = {"hf": "Hugging Face", "arxiv": "arXiv"}.get(str(resolved.get("source")), None)
+    if not source:
+        return None
+    at = str(resolved.get("at") or "")[:10]
+    return f"{source}, {at}" if at else source
+
+
 def render_paper(paper: Paper, query: str) -> Group:
     """Title, metadata table, labelled links and the abstract."""
     from readq.links import paper_links
@@ -38,6 +48,7 @@ def render_paper(paper: Paper, query: str) -> Group:
         ("Org", paper.org),
         ("Upvotes", str(paper.upvotes) if paper.upvotes is not None else None),
         ("arXiv", paper.arxiv_id),
+        ("Identity", _identity(paper)),
         ("ID", paper.id),
     ]
     seen = ", ".join(
