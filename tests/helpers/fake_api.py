@@ -299,6 +299,10 @@ def seed_world(api: FakeApi, papers: Iterable[Any], *, unknown_every: int = 10,
     gets a decoy that ranks first in searches (and sits in its daily list). Papers seen in a dated
     digest are listed on that day.
     """
+    from readq.dedup import title_key
+
+    papers = list(papers)
+    taken = {title_key(p.title) for p in papers}  # a decoy never copies a real paper's title
     truth: dict[str, str] = {}
     for n, paper in enumerate(papers):
         if unknown_every and n % unknown_every == unknown_every - 1:
@@ -313,7 +317,7 @@ def seed_world(api: FakeApi, papers: Iterable[Any], *, unknown_every: int = 10,
                         github=f"https://github.com/example/repo{n}" if n % 4 == 0 else None,
                         hidden=["Hidden Person"] if n % 5 == 0 else ()), day=day)
         truth[paper.id] = arxiv_id
-        if decoy_every and n % decoy_every == 0:
+        if decoy_every and n % decoy_every == 0 and title_key(decoy_title(paper.title)) not in taken:
             decoy = fake_id(paper.title, "decoy")
             while decoy in api.items:
                 decoy = fake_id(paper.title, decoy)
@@ -328,13 +332,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed-library", type=Path, help="know the papers of this readq library")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--unknown-every", type=int, default=10, help="every Nth paper stays unknown (0: none)")
+    parser.add_argument("--decoy-every", type=int, default=3, help="every Nth known paper gets a decoy (0: none)")
     args = parser.parse_args()
     api = FakeApi()
     api.add_recorded_daily()
     if args.seed_library:
         from readq.library import Library
 
-        seed_world(api, Library(args.seed_library).papers())
+        seed_world(api, Library(args.seed_library).papers(), unknown_every=args.unknown_every,
+                   decoy_every=args.decoy_every)
     url = api.start(args.port)
     print(f"serving on {url}  (HF_ENDPOINT={url} READQ_ARXIV_API={url}/api/query)", flush=True)
     try:
