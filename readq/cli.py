@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 if TYPE_CHECKING:
-    from readq.library import Library
+    from readq.store import Library
     from readq.model import Paper
     from readq.selection import Selection
 
@@ -56,7 +56,7 @@ class Ctx:
 
     def library(self) -> Library:
         if self._library is None:
-            from readq.library import Library
+            from readq.store import Library
 
             self._library = Library(self.library_path)
         return self._library
@@ -80,8 +80,8 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from readq.fsutil import FileExistsNoForce
-        from readq.library import AmbiguousId, LibraryError, UnknownId
+        from readq.store.atomic import FileExistsNoForce
+        from readq.store import AmbiguousId, LibraryError, UnknownId
 
         try:
             result = func(*args, **kwargs)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from readq.library import Library
+from readq.store import Library
 from readq.model import Entry, Source
 
 
@@ -119,3 +119,22 @@ def test_two_writers_do_not_lose_each_others_tags(lib: Library) -> None:
     assert set(_fresh(lib).tags(pid)) == {"from-one", "from-two"}
     one.refresh()
     assert set(one.get(pid).tags) == {"from-one", "from-two"}
+
+
+def test_tinydb_with_the_journaled_storage_sees_what_readq_shows(lib: Library) -> None:
+    from tinydb import Query, TinyDB
+
+    from readq.store.tinydb_storage import JournaledStorage
+
+    a, b = lib.ids()[:2]
+    lib.set_status([a], "to-read")
+    lib.set_tags([b], add=["video"])
+    lib.set_note([b], "good")
+    plain = TinyDB(lib.papers_path).table("papers")
+    assert plain.search(Query().status == "to-read") == []  # the change waits in the journal
+    db = TinyDB(lib.papers_path, storage=JournaledStorage)
+    papers = db.table("papers")
+    assert [r["id"] for r in papers.search(Query().status == "to-read")] == [a]
+    assert [r["note"] for r in papers.search(Query().tags.any(["video"]))] == ["good"]
+    with pytest.raises(PermissionError):
+        papers.insert({"id": "x"})

@@ -87,7 +87,7 @@ class _State:
         then no per-paper pass is made but status and starred (~30 ms at 100k, instead of ~0.5 s
         for the columns, dates and orgs read from 100k scattered Paper objects)."""
         t0 = time.perf_counter()
-        # A lazy catalogue view (`readq.library.CatalogView`) is kept as it is and gives ids and
+        # A lazy catalogue view (`readq.store.CatalogView`) is kept as it is and gives ids and
         # state itself: `readq list --query` then decodes only the papers it prints.
         lazy = getattr(papers, "search_columns", None)
         self.papers: list[Paper] = papers if lazy is not None else list(papers)  # type: ignore[assignment]

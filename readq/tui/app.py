@@ -77,7 +77,7 @@ class ReadqApp(App[None]):
     def on_mount(self) -> None:
         self.collector.install()
         self.set_interval(0.5, self.collector.tick, name="idle-gc")
-        from readq.library import Library
+        from readq.store import Library
         from readq.tui.session import Session
 
         try:

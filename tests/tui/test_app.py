@@ -8,7 +8,7 @@ import pyperclip
 import pytest
 
 from readq.cite import cite
-from readq.library import Library
+from readq.store import Library
 from readq.links import best_link
 from readq.model import Status
 from readq.tui.app import ReadqApp

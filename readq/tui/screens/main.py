@@ -26,7 +26,7 @@ from textual.widgets import Footer
 from textual.timer import Timer
 from textual.worker import Worker, get_current_worker
 
-from readq.library import LibraryError
+from readq.store import LibraryError
 from readq.model import Paper, Status
 from readq.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, CopyFallbackDialog, ExportDialog
 from readq.tui.screens.help import HelpScreen
@@ -688,7 +688,7 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="export", exit_on_error=False, description="export")
     def _export_worker(self, papers: list[Paper], fmt: str, path: Path, force: bool = False) -> None:
         from readq.export import write
-        from readq.fsutil import FileExistsNoForce
+        from readq.store.atomic import FileExistsNoForce
 
         try:
             count = write(papers, fmt, path, force=force)
