@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from readq.links import arxiv_url, best_link, clean_arxiv_id
+from readq.links import arxiv_doi, arxiv_url, best_link, clean_arxiv_id
 from readq.model import Paper
 
 FORMATS = ("bibtex", "markdown", "text")
@@ -168,12 +168,6 @@ def primary_class(paper: Paper) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def arxiv_doi(paper: Paper) -> str | None:
-    """arXiv's DataCite DOI for the paper (`10.48550/arXiv.2401.00001`), when its ID is known."""
-    arxiv_id = clean_arxiv_id(paper.arxiv_id)
-    return f"10.48550/arXiv.{re.sub(r'v[0-9]+$', '', arxiv_id)}" if arxiv_id else None
-
-
 def digest_note(paper: Paper) -> str | None:
     """Where the paper was first seen: the best provenance when no arXiv ID is known."""
     if not paper.sources:
@@ -257,7 +251,8 @@ def _sentence(text: str) -> str:
 
 
 def text_citation(paper: Paper) -> str:
-    """`Authors (Year). Title. arXiv:ID. URL`, leaving out what is unknown."""
+    """`Authors (Year). Title. arXiv:ID. URL`, leaving out what is unknown: the plain fallback
+    when no CSL style can be used (`readq.csl`)."""
     authors, year = author_phrase(paper), year_of(paper)
     parts: list[str] = []
     if authors:
@@ -274,9 +269,22 @@ def text_citation(paper: Paper) -> str:
     return " ".join(parts)
 
 
-def cite(paper: Paper, fmt: str = "bibtex") -> str:
-    """The citation `c` copies: bibtex (no trailing newline), markdown `[Title](url)`, or text."""
+def cite(paper: Paper, fmt: str = "bibtex", style: str | None = None) -> str:
+    """The citation `c` copies: bibtex (no trailing newline), markdown, or text in a CSL style.
+
+    `text` is formatted by a CSL processor in `style` (APA by default; see `readq.csl`) once the
+    authors are known; before that (a digest gives at most a count) styles would move the title
+    into the author's place, so `text_citation` writes it. An unknown style raises
+    `readq.csl.UnknownStyle` (a ValueError).
+    """
     fmt = normalize_format(fmt)
+    if fmt == "text":
+        from readq.csl import DEFAULT_STYLE, style_path, formatted_citation
+
+        if not paper.authors:
+            style_path(style or DEFAULT_STYLE)  # a wrong style name is still an error
+            return text_citation(paper)
+        return formatted_citation(paper, style or DEFAULT_STYLE)
     if fmt == "bibtex":
         return bibtex_entry(paper)
     if fmt == "markdown":
@@ -288,4 +296,4 @@ def cite(paper: Paper, fmt: str = "bibtex") -> str:
         arxiv_id = clean_arxiv_id(paper.arxiv_id)
         tail = f" arXiv:{markdown_escape(arxiv_id)}." if arxiv_id else ""
         return f"{_sentence(lead)} {link}.{tail}"
-    return text_citation(paper)
+    raise AssertionError(fmt)  # pragma: no cover - normalize_format allows nothing else

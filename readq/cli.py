@@ -342,23 +342,22 @@ def unstar_cmd(obj: Ctx, ids: Sequence[str]) -> None:
     "--format", "fmt", type=click.Choice(["bibtex", "markdown", "text"]), default="bibtex", show_default=True
 )
 @click.option("--style", default=None, metavar="CSL",
-              help="Citation style for --format text: apa (default), ieee, chicago-author-date, … or a .csl file.")
+              help="Citation style for --format text: apa (default, or the cite_style setting), ieee, "
+                   "chicago-author-date, … or a .csl file.")
 @pass_ctx
 @guarded
 def cite_cmd(obj: Ctx, paper_id: str, fmt: str, style: str | None) -> None:
     """Print the citation the app would copy (text: formatted in a CSL style, APA by default)."""
     from readq.cite import cite
 
-    paper = obj.library().one(paper_id)
-    if fmt == "text" or style:
-        from readq.csl import DEFAULT_STYLE, UnknownStyle, formatted_citation
+    from readq.config import load_config
+    from readq.csl import UnknownStyle
 
-        try:
-            click.echo(formatted_citation(paper, style or DEFAULT_STYLE))
-        except UnknownStyle as exc:
-            fail(str(exc), EXIT_USAGE)
-        return
-    click.echo(cite(paper, fmt))
+    paper = obj.library().one(paper_id)
+    try:
+        click.echo(cite(paper, fmt, style or load_config().cite_style))
+    except UnknownStyle as exc:
+        fail(str(exc), EXIT_USAGE)
 
 
 @cli.command("link")

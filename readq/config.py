@@ -8,6 +8,7 @@ as warnings and the defaults are used, so a typo never keeps the app from starti
     cite_format = "bibtex"     # what `c` copies: bibtex, markdown or text
     bulk_confirm = 20          # ask before changing more papers than this at once
     osc52 = true               # also copy through the terminal (works over SSH)
+    cite_style = "apa"         # CSL style of text citations (c, readq cite): apa, ieee, any name
     link = "hf"                # what `y` copies once the arXiv ID is known: hf, arxiv or pdf
     [keys]                     # binding id = keys, e.g. "mark.skipped" = "x,delete"
 """
@@ -30,6 +31,7 @@ class Config:
     bulk_confirm: int = 20
     osc52: bool = True
     link: str = "hf"
+    cite_style: str = "apa"
     keys: dict[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
 
@@ -69,6 +71,8 @@ def load_config(path: Path | None = None) -> Config:
             values[key] = value
         elif key == "link" and value in LINK_TARGETS:
             values[key] = value
+        elif key == "cite_style" and isinstance(value, str) and value.strip():
+            values[key] = value.strip()
         else:
             expected = getattr(defaults, key, None)
             what = f"expected {type(expected).__name__}" if expected is not None else "unknown setting"

@@ -23,7 +23,6 @@ from typing import Any, TextIO
 import orjson
 
 from readq.cite import (
-    arxiv_doi,
     author_phrase,
     bibtex_entries,
     bibtex_key,
@@ -31,8 +30,9 @@ from readq.cite import (
     markdown_escape,
     status_keywords,
 )
+from readq.csl import reference_item, split_name
+from readq.links import arxiv_doi, arxiv_url, best_link, clean_arxiv_id, paper_links
 from readq.store.atomic import atomic_write
-from readq.links import arxiv_url, best_link, clean_arxiv_id, paper_links
 from readq.model import Paper, Status
 
 FORMATS = ("json", "md", "bibtex", "csv", "ris", "csljson")
@@ -199,16 +199,6 @@ def render_markdown(papers: Sequence[Paper]) -> str:
 # ---------------------------------------------------------------- RIS / CSL-JSON
 
 
-def split_name(name: str) -> tuple[str, str] | None:
-    """(family, given) from `Ziqi Huang` or `Huang, Ziqi`; None for one-word or script names."""
-    name = _one_line(name)
-    if "," in name:
-        family, given = (part.strip() for part in name.split(",", 1))
-        return (family, given) if family and given else None
-    words = name.split()
-    return (words[-1], " ".join(words[:-1])) if len(words) > 1 else None
-
-
 def _ris_name(name: str) -> str:
     parts = split_name(name)
     return f"{parts[0]}, {parts[1]}" if parts else _one_line(name)
@@ -241,28 +231,8 @@ def render_ris(papers: Sequence[Paper]) -> str:
 
 
 def csl_item(paper: Paper, key: str) -> dict[str, Any]:
-    """One CSL-JSON item (also what `readq.csl` formats in a citation style)."""
-    item: dict[str, Any] = {
-        "id": key,
-        "citation-key": key,
-        "type": "article",
-        "title": _one_line(paper.title),
-    }
-    authors = []
-    for name in paper.authors:
-        parts = split_name(name)
-        authors.append(
-            {"family": parts[0], "given": parts[1]} if parts else {"literal": _one_line(name)}
-        )
-    if authors:
-        item["author"] = authors
-    date_parts = [int(x) for x in (paper.published or "").split("-")[:3] if x.isdigit()]
-    if date_parts:
-        item["issued"] = {"date-parts": [date_parts]}
-    item["URL"] = best_link(paper)
-    arxiv_id = clean_arxiv_id(paper.arxiv_id)
-    if arxiv_id:
-        item.update({"number": arxiv_id, "archive": "arXiv", "publisher": "arXiv", "DOI": arxiv_doi(paper)})
+    """One CSL-JSON item: the reference (`readq.csl.reference_item`) plus abstract, triage state."""
+    item: dict[str, Any] = {"id": key, "citation-key": key, **reference_item(paper)}
     if paper.abstract.strip():
         item["abstract"] = _one_line(paper.abstract)
     item["keyword"] = ", ".join(status_keywords(paper))

@@ -6,13 +6,14 @@ title: it always resolves to a working page, unlike a guessed paper URL.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote, quote_plus, urlsplit
 
 from readq.digest.links import find_urls, strip_url
 from readq.model import Paper
 
 __all__ = [
-    "HF_PAPERS", "LINK_TARGETS", "arxiv_url", "best_link", "classify", "paper_link", "paper_links", "pdf_url",
+    "HF_PAPERS", "LINK_TARGETS", "arxiv_doi", "arxiv_url", "best_link", "classify", "paper_link", "paper_links", "pdf_url",
     "strip_url", "urls_in",
 ]
 
@@ -38,6 +39,12 @@ def arxiv_url(paper: Paper) -> str | None:
     """`https://arxiv.org/abs/<id>` when the arXiv ID is known."""
     arxiv_id = clean_arxiv_id(paper.arxiv_id)
     return f"https://arxiv.org/abs/{quote(arxiv_id, safe='/.')}" if arxiv_id else None
+
+
+def arxiv_doi(paper: Paper) -> str | None:
+    """arXiv's DataCite DOI for the paper (`10.48550/arXiv.2401.00001`, no version), when known."""
+    arxiv_id = clean_arxiv_id(paper.arxiv_id)
+    return f"10.48550/arXiv.{re.sub(r'v[0-9]+$', '', arxiv_id)}" if arxiv_id else None
 
 
 def pdf_url(paper: Paper) -> str | None:

@@ -604,9 +604,16 @@ class MainScreen(Screen[None]):
         """Copy a citation: `fmt`, else the configured default (`cite_format`, BibTeX)."""
         from readq.cite import cite
 
+        from readq.config import load_config
+
         fmt = fmt or self.rq.cite_format
         if paper := self._current():
-            self.copy_text(cite(paper, fmt), f"{fmt} citation")
+            try:
+                text = cite(paper, fmt, load_config().cite_style)
+            except ValueError as exc:  # an unknown cite_style
+                self.notify(str(exc), severity="warning")
+                text = cite(paper, fmt, "apa")
+            self.copy_text(text, f"{fmt} citation")
 
     def action_cite_as(self) -> None:
         if self._current() is None:
