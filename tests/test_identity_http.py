@@ -183,3 +183,19 @@ def test_retry_after_forms() -> None:
     assert retry_after({"ratelimit": '"api";r=0;t=42'}) == 42
     assert retry_after({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}, now=1445412470.0) == 10
     assert retry_after({}) is None
+
+
+def test_only_resolve_and_fetch_load_network_clients(tmp_path, samples) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from click.testing import CliRunner; from readq.cli import cli; r = CliRunner(); "
+        f"env = {{'READQ_LIBRARY': {str(tmp_path / 'lib')!r}}}; "
+        f"r.invoke(cli, ['import', {str(samples)!r}], env=env); r.invoke(cli, ['list'], env=env); "
+        "r.invoke(cli, ['export', '--format', 'bibtex'], env=env); "
+        "bad = [m for m in ('httpx', 'huggingface_hub', 'readq.identity.http') if m in sys.modules]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -58,3 +58,25 @@ async def test_resolve_key_fills_identity_without_blocking(tmp_library: Path, ap
         await pilot.press("u")  # the whole lookup is one undo group
         await settle(pilot)
     assert fresh().get(paper.id).arxiv_id is None
+
+
+async def test_resolve_key_with_no_server_says_so_in_one_line(tmp_library: Path, fresh,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    sock.close()
+    monkeypatch.setenv("HF_ENDPOINT", url)
+    monkeypatch.setenv("READQ_ARXIV_API", url + "/api/query")
+    app = ReadqApp(tmp_library)
+    messages: list[str] = []
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(app.screen, "notify", lambda message, **kw: messages.append(message))
+        await pilot.press("I")
+        await settle(pilot)
+        assert app.screen.busy == ""
+    assert any(m.startswith("Resolve stopped:") and "not reachable" in m for m in messages), messages
+    assert all(p.arxiv_id is None for p in fresh().papers())
