@@ -118,6 +118,7 @@ def test_cli_resolve_then_cite_and_link(seed_lib: Library, world) -> None:
     pid = next(iter(truth))
     bib = runner.invoke(cli, ["cite", pid, "--format", "bibtex"], env=env).output
     assert f"eprint = {{{truth[pid]}}}" in bib and "author = {Author" in bib and "archivePrefix = {arXiv}" in bib
+    assert "primaryClass = {cs.CL}" in bib  # completed from arXiv by ID, 50 papers a request
     assert truth[pid] in runner.invoke(cli, ["link", pid], env=env).output
     again = runner.invoke(cli, ["resolve", "--all"], env=env)
     assert f"Resolved: 0 resolved, 0 ambiguous, {unknown} not found, 0 failed." in again.output
@@ -167,3 +168,44 @@ def test_kill_9_mid_run_loses_nothing_reported_and_redoes_nothing(seed_lib: Libr
     assert {pid for pid, p in final.items() if p.arxiv_id} == set(truth)
     assert all(final[pid].resolved["at"] == at for pid, at in first_at.items())
     assert all(final[pid].arxiv_id == truth[pid] for pid in truth)
+
+
+def test_arxiv_down_after_hf_matched_is_only_a_warning(tmp_path: Path) -> None:
+    from readq.model import Entry, Source
+
+    lib = Library(tmp_path / "lib")
+    lib.ingest([Entry(title="First Paper", source=Source("d.txt"))])
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    dead = f"http://127.0.0.1:{sock.getsockname()[1]}/api/query"
+    sock.close()
+    with FakeApi() as api:
+        api.add(hf_item("2601.00001", "First Paper", authors=["A B"], published="2026-01-02"))
+        r = Resolver(lib, HfPapers(api.url, limits=FAST), ArxivApi(dead, limits=FAST))
+        report = r.run(lib.papers())
+    assert len(report.resolved) == 1 and any("not added" in w for w in report.warnings)
+    paper = Library(lib.path).papers()[0]
+    assert paper.arxiv_id == "2601.00001" and "primary_class" not in paper.resolved
+
+
+def test_arxiv_first_version_date_replaces_the_hf_date_only(tmp_path: Path) -> None:
+    from readq.model import Entry, Source
+
+    lib = Library(tmp_path / "lib")
+    lib.ingest([Entry(title="First Paper", source=Source("d.txt")),
+                Entry(title="Second Paper", published="2025-12-31", source=Source("d.txt"))])
+    with FakeApi() as api:
+        api.add(hf_item("2601.00001", "First Paper", authors=["A B"], published="2026-01-02"))
+        api.add(hf_item("2601.00002", "Second Paper", authors=["C D"], published="2026-01-02"))
+        r = resolver(lib, api)
+        api.items["2601.00001"]["paper"]["publishedAt"] = "2025-12-30T00:00:00.000Z"  # arXiv's v1 date
+        api.items["2601.00002"]["paper"]["publishedAt"] = "2025-12-29T00:00:00.000Z"
+        # HF answers the search with the same items: make HF's date differ from arXiv's
+        original = api.search
+        api.search = lambda q, limit: [  # type: ignore[method-assign]
+            {**item, "paper": {**item["paper"], "publishedAt": "2026-01-02T00:00:00.000Z"}} for item in original(q, limit)]
+        r.run(lib.papers())
+    papers = {p.title: p for p in Library(lib.path).papers()}
+    assert papers["First Paper"].published == "2025-12-30"  # HF's date replaced by arXiv's first version
+    assert papers["Second Paper"].published == "2025-12-31"  # the digest's date is kept
+    assert papers["First Paper"].resolved["primary_class"] == "cs.CL"

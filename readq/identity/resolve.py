@@ -7,6 +7,9 @@ request per 3 seconds):
    request for up to 100 papers), matched locally by arXiv ID or normalised title.
 2. Papers whose arXiv ID is known but not yet resolved: arXiv `id_list`, 50 IDs a request.
 3. The rest, one by one: Hugging Face search, then arXiv title search when HF has no agreeing hit.
+4. Papers matched on Hugging Face are then asked of arXiv by ID (50 a request) for what only arXiv
+   has: the primary category (BibTeX `primaryClass`) and the first-version date (HF's dates are
+   often the listing day or truncated). A failure here is a warning: the identities stand.
 
 A hit is applied only when its title agrees (`match.pick`); ambiguous hits are reported with
 their candidates and not applied. Results are written with `Library.set_fields` in small batches
@@ -98,6 +101,7 @@ class Resolver:
         self.report = ResolveReport()
         self._pending: dict[str, Paper] = {}
         self._queued: list[tuple[Paper, Outcome]] = []
+        self._from_hf: dict[str, tuple[str, str | None]] = {}  # id -> (arXiv ID, date HF gave us)
 
     # ------------------------------------------------------------------ bookkeeping
     def _conclude(self, paper: Paper, outcome: Outcome) -> None:
@@ -136,6 +140,11 @@ class Resolver:
         if updates:
             self.library.set_fields(updates)
         for paper, outcome in queued:
+            assert outcome.found is not None
+            if outcome.found.source == "hf":
+                dated = updates.get(paper.id, {}).get("published")
+                self._from_hf[paper.id] = (outcome.found.arxiv_id, dated)
+        for paper, outcome in queued:
             self.report.resolved.append(paper.id)
             self._tell(paper, outcome)
 
@@ -153,7 +162,39 @@ class Resolver:
         finally:
             self.flush()
             self._count_requests()
+        self._complete_from_arxiv()
+        self._count_requests()
         return self.report
+
+    def _complete_from_arxiv(self) -> None:
+        """Phase 4: arXiv's category and first-version date for papers matched on Hugging Face."""
+        from readq.identity.arxiv import BATCH
+        from readq.identity.http import NetworkError
+
+        todo = list(self._from_hf.items())
+        for start in range(0, len(todo), BATCH):
+            chunk = dict(todo[start:start + BATCH])
+            try:
+                found = self.arxiv.by_ids(arxiv_id for arxiv_id, _ in chunk.values())
+            except NetworkError as exc:
+                self.report.warnings.append(f"arXiv categories and dates not added ({exc})")
+                return
+            updates: dict[str, dict[str, Any]] = {}
+            for pid, (arxiv_id, dated) in chunk.items():
+                hit = found.get(arxiv_id)
+                paper = self.library.get(pid)
+                if hit is None or normalize_title(hit.title) != normalize_title(paper.title):
+                    continue
+                fields: dict[str, Any] = {}
+                resolved = dict(getattr(paper, "resolved", None) or {})
+                if hit.primary_class and resolved and not resolved.get("primary_class"):
+                    fields["resolved"] = {**resolved, "primary_class": hit.primary_class}
+                if dated and hit.published and paper.published == dated and hit.published != dated:
+                    fields["published"] = hit.published  # our HF date, not the digest's: arXiv's is better
+                if fields:
+                    updates[pid] = fields
+            if updates:
+                self.library.set_fields(updates)
 
     def _by_daily_lists(self) -> None:
         by_day: dict[str, list[Paper]] = defaultdict(list)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from readq.library import Change, Library
+from readq.model import Paper
 from readq.tui.session import Outcome, Session
 
 __all__ = ["ResolveJob", "ResolveResult"]
@@ -28,12 +29,16 @@ class ResolveResult:
 
 
 class _LockedWrites:
-    """The library as the resolver sees it: `set_fields` under the session lock, changes kept."""
+    """The library as the resolver sees it: `get` and `set_fields` under the session lock."""
 
     def __init__(self, library: Library, session: Session) -> None:
         self.library = library
         self.session = session
         self.changes: list[Change] = []
+
+    def get(self, paper_id: str) -> Paper:
+        with self.session.lock:
+            return self.library.get(paper_id)
 
     def set_fields(self, updates: Mapping[str, Mapping[str, Any]]) -> list[Change]:
         with self.session.lock:
