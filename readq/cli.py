@@ -493,8 +493,10 @@ def resolve_cmd(obj: Ctx, ids: Sequence[str], all_: bool, status: str | None, st
     for pid, candidates in report.ambiguous.items():
         shown = "; ".join(f"{c.arxiv_id} ({c.title})" for c in candidates)
         click.echo(f"ambiguous: {pid} {titles.get(pid, '')}: {shown}", err=True)
-    for warning in report.warnings:
+    for warning in report.warnings[:20]:
         click.echo(f"warning: {warning}", err=True)
+    if len(report.warnings) > 20:
+        click.echo(f"warning: … and {len(report.warnings) - 20} more (--json lists them all)", err=True)
     if as_json:
         import orjson
 

@@ -199,3 +199,13 @@ def test_only_resolve_and_fetch_load_network_clients(tmp_path, samples) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_server_refusing_everything_stops_the_run(api: FakeApi) -> None:
+    api.fault("/api/papers/search", Fault(status=404, body=b"Not Found", times=100))
+    client = hf_client(api)
+    for _ in range(4):
+        with pytest.raises(ResponseError):
+            client.search("x")
+    with pytest.raises(ServerUnreachable, match="refused 5 requests in a row"):
+        client.search("x")

@@ -11,7 +11,8 @@ only what those clients leave to their users:
 - 429 waits for `Retry-After` (or the `RateLimit` reset); timeouts, dropped connections and 5xx
   are retried with exponential backoff, `retries` times at most;
 - a server that has never answered and refuses or cannot be reached fails at once with
-  `ServerUnreachable` (one line naming it), instead of backing off for minutes.
+  `ServerUnreachable` (one line naming it), instead of backing off for minutes; so does one that
+  refuses `max_refusals` requests in a row (a wrong endpoint or a proxy answering 404 to all).
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ class Limits:
     min_interval: float = 0.0
     window_quota: int | None = None
     window: float = 300.0
+    max_refusals: int = 5  # error statuses in a row before the server counts as unusable
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,7 @@ class Transport:
         self.requests = 0  # requests sent, retries included (the budget the providers count)
         self.waited = 0.0  # seconds spent pacing and backing off
         self.answered = False
+        self.refusals = 0  # error answers in a row
         self._errors = _errors_module(client)
         self._last: float | None = None
         self._not_before = 0.0
@@ -183,6 +186,7 @@ class Transport:
                 self.answered = True
                 self._note_quota(response.headers)
                 if response.status in ok:
+                    self.refusals = 0
                     return response
                 if response.status == 429:
                     wait = retry_after(response.headers)
@@ -195,14 +199,22 @@ class Transport:
                     self._wait(wait)
                     continue
                 if response.status < 500:
+                    self._refused(f"HTTP {response.status}")
                     raise ResponseError(f"{self.name} answered HTTP {response.status}", response.status)
                 problem = f"HTTP {response.status}"
             if attempt >= limits.retries:
                 if not self.answered:
                     raise ServerUnreachable(f"{self.name} not reachable ({problem})")
+                self._refused(problem)
                 raise ResponseError(f"{self.name}: {problem} after {attempt + 1} tries")
             self._wait(min(limits.max_backoff, limits.backoff * 2**attempt))
             attempt += 1
+
+    def _refused(self, problem: str) -> None:
+        self.refusals += 1
+        if self.refusals >= self.limits.max_refusals:
+            raise ServerUnreachable(f"{self.name} refused {self.refusals} requests in a row ({problem}); "
+                                    "is the address right?")
 
     def _send(self, url: str, params: Mapping[str, Any] | None) -> Response:
         limits = self.limits
