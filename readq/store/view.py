@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import mmap
-import os
 
 import orjson
 
@@ -59,7 +57,7 @@ class LazyPapers(Sequence[Paper]):
         return iter(self._all)
 
     def search_columns(self) -> tuple[list[str], Any, Any]:
-        """(ids, status codes, starred flags) as `readq.search.index._State` takes them."""
+        """(ids, status codes, starred flags): the `state_columns` a search state takes."""
         if self._columns is None:
             import numpy as np
 
@@ -175,14 +173,17 @@ class CatalogView:
             raise StaleLayout("this selection needs the whole catalogue")
         query = sel.query
         if query:
-            from readq.search.persist import CacheMismatch, index_path, load_index
+            from readq.search import SearchIndex
+            from readq.search.persist import CacheMismatch, index_path, load_state
 
             try:
-                index = load_index(index_path(self.source.cache_dir), LazyPapers(self), self.generation,
-                                   catalog=True)
+                lazy = LazyPapers(self)
+                state = load_state(index_path(self.source.cache_dir), lazy, self.generation, catalog=True,
+                                   state_columns=lazy.search_columns())
+                index = SearchIndex.from_state(state)
             except (OSError, CacheMismatch) as exc:
                 raise StaleLayout(f"no usable saved search index: {exc}") from None
-            if not index._state.from_catalog:
+            if not index.from_catalog:
                 raise StaleLayout("saved search index without catalogue columns")
             positions: list[int] = index.search(query).order.tolist()
         else:
