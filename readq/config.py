@@ -36,6 +36,17 @@ class Config:
     warnings: tuple[str, ...] = ()
 
 
+def _known_style(name: str) -> bool:
+    """A CSL style name (or .csl file) the citation formatter can load."""
+    from readq.csl import UnknownStyle, style_path
+
+    try:
+        style_path(name)
+    except UnknownStyle:
+        return False
+    return True
+
+
 def config_path() -> Path:
     env = os.environ.get("READQ_CONFIG")
     if env:
@@ -71,7 +82,7 @@ def load_config(path: Path | None = None) -> Config:
             values[key] = value
         elif key == "link" and value in LINK_TARGETS:
             values[key] = value
-        elif key == "cite_style" and isinstance(value, str) and value.strip():
+        elif key == "cite_style" and isinstance(value, str) and _known_style(value):
             values[key] = value.strip()
         else:
             expected = getattr(defaults, key, None)
@@ -80,5 +91,7 @@ def load_config(path: Path | None = None) -> Config:
                 what = "expected one of " + ", ".join(CITE_FORMATS)
             elif key == "link":
                 what = "expected one of " + ", ".join(LINK_TARGETS)
+            elif key == "cite_style":
+                what = "no CSL style by that name"
             warnings.append(f"{path}: {key} = {value!r} ignored ({what})")
     return Config(**values, warnings=tuple(warnings))  # type: ignore[arg-type]

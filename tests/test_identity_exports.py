@@ -109,3 +109,17 @@ def test_link_setting_picks_what_y_and_link_give(tmp_path: Path, resolved: list[
     out = CliRunner().invoke(cli, ["link", paper.id], env={"READQ_LIBRARY": str(tmp_path / "lib"),
                                                            "READQ_CONFIG": str(config)}).output
     assert out.strip() == f"https://arxiv.org/abs/{paper.arxiv_id}"
+
+
+def test_cite_style_setting(tmp_path: Path, resolved: list[Paper]) -> None:
+    from readq.config import load_config
+
+    config = tmp_path / "config.toml"
+    config.write_text('cite_style = "ieee"\n')
+    assert load_config(config).cite_style == "ieee"
+    out = CliRunner().invoke(cli, ["cite", resolved[0].id, "--format", "text"],
+                             env={"READQ_LIBRARY": str(tmp_path / "lib"), "READQ_CONFIG": str(config)}).output
+    assert out.strip() == formatted_citation(resolved[0], "ieee")
+    config.write_text('cite_style = "no-such-style"\n')
+    loaded = load_config(config)
+    assert loaded.cite_style == "apa" and "no CSL style by that name" in loaded.warnings[0]

@@ -44,6 +44,7 @@ from readq.tui.host import Filterable, Host, samples_dir
 
 if TYPE_CHECKING:
     from readq.search import SearchIndex  # numpy: imported by the load worker, after first paint
+    from readq.tui.resolve_worker import ResolveResult
 
 DETAIL_DELAY = 0.06  # seconds the cursor rests before the detail pane follows
 # While a query is typed the list is what the user watches; rendering the detail between two
@@ -608,12 +609,7 @@ class MainScreen(Screen[None]):
 
         fmt = fmt or self.rq.cite_format
         if paper := self._current():
-            try:
-                text = cite(paper, fmt, load_config().cite_style)
-            except ValueError as exc:  # an unknown cite_style
-                self.notify(str(exc), severity="warning")
-                text = cite(paper, fmt, "apa")
-            self.copy_text(text, f"{fmt} citation")
+            self.copy_text(cite(paper, fmt, load_config().cite_style), f"{fmt} citation")
 
     def action_cite_as(self) -> None:
         if self._current() is None:
@@ -713,32 +709,23 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------------ resolve (issue 12)
     def action_resolve(self) -> None:
-        """Resolve the highlighted paper or the selection in a thread (see tui/resolve_worker)."""
+        """Resolve the highlighted paper or the selection off the UI thread (tui/resolve_worker)."""
         ids, _bulk = self._targets()
-        if not ids:
-            self.notify("Nothing to resolve here")
-            return
-        if self._resolving is not None and self._resolving.is_running:
+        if any(w.group == "resolve" and w.is_running for w in self.app.workers):
             self.notify("Already resolving; wait for it to finish")
-            return
-        self._resolving = self._resolve_worker(ids)
-
-    _resolving: Worker[None] | None = None
+        elif ids:
+            self._resolve_worker(ids)
+        else:
+            self.notify("Nothing to resolve here")
 
     @work(thread=True, group="resolve", exit_on_error=False, description="resolve")
     def _resolve_worker(self, ids: list[str]) -> None:
         from readq.tui.resolve_worker import ResolveJob
 
-        def progress(text: str) -> None:
-            self.app.call_from_thread(setattr, self, "busy", text)
+        progress = lambda text: self.app.call_from_thread(setattr, self, "busy", text)  # noqa: E731
+        self.app.call_from_thread(self._resolved, ResolveJob(self.session, ids, progress).run())
 
-        result = ResolveJob(self.session, ids, progress).run()
-        self.app.call_from_thread(self._resolved, result)
-
-    def _resolved(self, result: object) -> None:
-        from readq.tui.resolve_worker import ResolveResult
-
-        assert isinstance(result, ResolveResult)
+    def _resolved(self, result: ResolveResult) -> None:
         self.busy = ""
         if result.outcome is not None:
             self._apply_outcome(result.outcome)
