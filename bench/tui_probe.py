@@ -25,7 +25,7 @@ How (Textual `App.run_test()`, headless, 120x40):
 * rss: peak RSS (VmHWM) of this process at the end (the app with the library loaded, searched and marked).
 
 Paint, view-install and journal-append times still come from wrapping internals (`App._display`,
-`MainScreen._install_view` with its `_gen` counter, `Journal.append`): neither Textual nor readq
+`MainScreen._install_view` with its scheduler's generation counter, `Journal.append`): neither Textual nor readq
 offers a public event for "this frame was painted", "this keystroke's result reached the list" or
 "this change is durable". If those internals change, the probe fails loudly rather than measuring
 something else.
@@ -140,9 +140,9 @@ class Hooks:
         installs = self.installs
 
         def install(self, gen, *a, **k):  # type: ignore[no-untyped-def]
-            before = getattr(self, "_installed_gen", None)
+            before = self.searches.installed_gen if hasattr(self, "searches") else None
             r = orig_install(self, gen, *a, **k)
-            if before is None or (self._installed_gen == gen and before != gen):
+            if before is None or (self.searches.installed_gen == gen and before != gen):
                 installs.append((time.monotonic(), gen))
             return r
 
@@ -203,11 +203,11 @@ async def _type_queries(app: ReadqApp, pilot: Pilot[Any], main: MainScreen, hook
         await pilot.press("slash")
         await pilot.pause()
         for ch in query:
-            gen_before = main._gen
+            gen_before = main.searches.gen
             t0 = send(app, "space" if ch == " " else ch)
 
             def shown() -> bool:
-                return main._gen > gen_before and bool(installs) and installs[-1][1] == main._gen and (
+                return main.searches.gen > gen_before and bool(installs) and installs[-1][1] == main.searches.gen and (
                     paints[-1] > installs[-1][0])
 
             if await _wait(shown, 10):
@@ -217,9 +217,9 @@ async def _type_queries(app: ReadqApp, pilot: Pilot[Any], main: MainScreen, hook
             else:
                 timeouts += 1
             await asyncio.sleep(0.03)  # a fast typist's gap; lets timers run as in real use
-        gen_before = main._gen
+        gen_before = main.searches.gen
         await pilot.press("escape")  # clear the filter (untimed) and back to the list
-        await _wait(lambda: bool(installs) and installs[-1][1] == main._gen and main._gen > gen_before, 10)
+        await _wait(lambda: bool(installs) and installs[-1][1] == main.searches.gen and main.searches.gen > gen_before, 10)
         await pilot.press("escape")
         main.paper_list.focus()
         await pilot.pause()

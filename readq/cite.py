@@ -23,6 +23,7 @@ from readq.links import arxiv_doi, arxiv_url, best_link, clean_arxiv_id
 from readq.model import Paper
 
 FORMATS = ("bibtex", "markdown", "text")
+FORMAT_LABELS = {"bibtex": "BibTeX", "markdown": "Markdown link", "text": "Plain text"}
 _ALIASES = {"bib": "bibtex", "md": "markdown", "txt": "text", "plain": "text"}
 
 DIGEST_NAME = "Hugging Face Daily Papers"

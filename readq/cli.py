@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from readq.cite import FORMATS as CITE_FORMATS
+from readq.selection import STATUS_WORDS
+
 if TYPE_CHECKING:
     from readq.store import Library
     from readq.model import Paper
@@ -28,7 +31,7 @@ EXIT_LIBRARY = 3
 EXIT_ID = 4
 EXIT_EXISTS = 5
 
-STATUS_CHOICES = ("new", "to-read", "read", "skipped")
+STATUS_CHOICES = STATUS_WORDS
 LIST_SORTS = ("newest", "relevance", "date", "upvotes", "title", "seen")
 
 
@@ -339,7 +342,7 @@ def unstar_cmd(obj: Ctx, ids: Sequence[str]) -> None:
 @cli.command("cite")
 @click.argument("paper_id")
 @click.option(
-    "--format", "fmt", type=click.Choice(["bibtex", "markdown", "text"]), default="bibtex", show_default=True
+    "--format", "fmt", type=click.Choice(CITE_FORMATS), default="bibtex", show_default=True
 )
 @click.option("--style", default=None, metavar="CSL",
               help="Citation style for --format text: apa (default, or the cite_style setting), ieee, "

@@ -20,8 +20,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CITE_FORMATS = ("bibtex", "markdown", "text")
-LINK_TARGETS = ("hf", "arxiv", "pdf")  # the same as readq.links.LINK_TARGETS
+from readq.cite import FORMATS as CITE_FORMATS
+from readq.links import LINK_TARGETS
 
 
 @dataclass(frozen=True, slots=True)
