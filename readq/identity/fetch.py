@@ -94,9 +94,9 @@ def fetch_daily(library: Library, hf: HfPapers, request: FetchRequest) -> tuple[
         if date is None:
             return report, []
     listed = list(hf.daily(date=date, week=request.week, month=request.month))
-    days = {f.day or date or "" for f in listed}
-    report.files = report.files_read = len(days)
-    entries = [entry_from_found(f, f.day or date or "") for f in listed]
+    days = [f.day or date or f.published or "undated" for f in listed]  # the day each was listed
+    report.files = report.files_read = len(set(days))
+    entries = [entry_from_found(f, day) for f, day in zip(listed, days)]
     report.entries = len(entries)
     if not entries:
         return report, listed
