@@ -209,3 +209,28 @@ def test_arxiv_first_version_date_replaces_the_hf_date_only(tmp_path: Path) -> N
     assert papers["First Paper"].published == "2025-12-30"  # HF's date replaced by arXiv's first version
     assert papers["Second Paper"].published == "2025-12-31"  # the digest's date is kept
     assert papers["First Paper"].resolved["primary_class"] == "cs.CL"
+
+
+def test_known_ids_resolve_by_id_from_recorded_arxiv_answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Old-style IDs and a title as odd as "0": looked up by ID (recorded answers), titles checked."""
+    from readq.model import Entry, Source
+    from tests.helpers.fake_api import FIXTURES
+
+    lib = Library(tmp_path / "lib")
+    lib.ingest([
+        Entry(title="Frequency of Hot Jupiters and Very Hot Jupiters from the OGLE-III Transit Surveys toward "
+                    "the Galactic Bulge and Carina", arxiv_id="astro-ph/0601001", source=Source("d.txt")),
+        Entry(title="0", arxiv_id="2104.12255", source=Source("d.txt")),
+    ])
+    with FakeApi() as api:
+        for name, query in [("arxiv_id_list_astro-ph_0601001.xml", "id_list=astro-ph%2F0601001&max_results=1"),
+                            ("arxiv_id_list_2104.12255v1_title-is-0.xml", "id_list=2104.12255&max_results=1")]:
+            api.recorded[("/api/query", query)] = (200, (FIXTURES / name).read_bytes())
+        monkeypatch.setattr("readq.identity.arxiv.BATCH", 1)  # one recorded answer per request
+        report = Resolver(lib, HfPapers(api.url, limits=FAST), ArxivApi(api.url + "/api/query", limits=FAST)).run(
+            lib.papers())
+    papers = {p.arxiv_id: p for p in Library(lib.path).papers()}
+    assert papers["2104.12255"].resolved["source"] == "arxiv", report.as_json()
+    assert papers["2104.12255"].authors and papers["2104.12255"].resolved["primary_class"] == "cs.CR"
+    old = papers["astro-ph/0601001"]  # "toward" / "Toward": case folded, so the titles agree
+    assert old.resolved and old.published == "2006-01-02" and old.resolved["primary_class"] == "astro-ph"
