@@ -209,3 +209,13 @@ def test_a_server_refusing_everything_stops_the_run(api: FakeApi) -> None:
             client.search("x")
     with pytest.raises(ServerUnreachable, match="refused 5 requests in a row"):
         client.search("x")
+
+
+def test_a_server_answering_html_to_everything_stops_the_run(api: FakeApi) -> None:
+    api.fault("/api/papers/search", Fault(body=b"<html>Sign in to this Wi-Fi</html>", times=100))
+    client = hf_client(api)
+    for _ in range(4):
+        with pytest.raises(ResponseError, match="malformed"):
+            client.search("x")
+    with pytest.raises(ServerUnreachable, match="in a row"):
+        client.search("x")

@@ -111,7 +111,12 @@ class ArxivApi:
         """One query; an empty page is asked again once (the API returns them by mistake)."""
         for attempt in range(2):
             body = self.transport.get(self.url, params).body
-            found, _total = parse_feed(body)
+            try:
+                found, _total = parse_feed(body)
+            except ResponseError:
+                self.transport.refused("not an Atom feed")
+                raise
+            self.transport.accepted()
             if found or attempt:
                 return found
         return []

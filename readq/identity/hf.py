@@ -104,9 +104,12 @@ class HfPapers:
     def _json(self, path: str, params: dict[str, Any]) -> tuple[Any, str | None]:
         response = self.transport.get(f"{self.endpoint}{path}", params)
         try:
-            return orjson.loads(response.body), response.next_url
+            data = orjson.loads(response.body)
         except orjson.JSONDecodeError:
+            self.transport.refused("malformed JSON")
             raise ResponseError(f"{self.transport.name}: malformed JSON from {path}") from None
+        self.transport.accepted()
+        return data, response.next_url
 
     def _items(self, data: Any, what: str) -> list[Any]:
         if not isinstance(data, list):

@@ -186,8 +186,7 @@ class Transport:
                 self.answered = True
                 self._note_quota(response.headers)
                 if response.status in ok:
-                    self.refusals = 0
-                    return response
+                    return response  # the caller says `accepted()` once it could read it
                 if response.status == 429:
                     wait = retry_after(response.headers)
                     wait = limits.backoff * 2**attempt if wait is None else wait
@@ -199,18 +198,23 @@ class Transport:
                     self._wait(wait)
                     continue
                 if response.status < 500:
-                    self._refused(f"HTTP {response.status}")
+                    self.refused(f"HTTP {response.status}")
                     raise ResponseError(f"{self.name} answered HTTP {response.status}", response.status)
                 problem = f"HTTP {response.status}"
             if attempt >= limits.retries:
                 if not self.answered:
                     raise ServerUnreachable(f"{self.name} not reachable ({problem})")
-                self._refused(problem)
+                self.refused(problem)
                 raise ResponseError(f"{self.name}: {problem} after {attempt + 1} tries")
             self._wait(min(limits.max_backoff, limits.backoff * 2**attempt))
             attempt += 1
 
-    def _refused(self, problem: str) -> None:
+    def accepted(self) -> None:
+        """The last answer was usable: the count of refusals in a row starts again."""
+        self.refusals = 0
+
+    def refused(self, problem: str) -> None:
+        """Count an unusable answer; too many in a row means the server is not the one we want."""
         self.refusals += 1
         if self.refusals >= self.limits.max_refusals:
             raise ServerUnreachable(f"{self.name} refused {self.refusals} requests in a row ({problem}); "
