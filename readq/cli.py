@@ -472,6 +472,7 @@ def resolve_cmd(obj: Ctx, ids: Sequence[str], all_: bool, status: str | None, st
     if not papers:
         click.echo("Nothing to resolve: every selected paper already has its identity.", err=True)
         return
+
     def tell(paper: Any, outcome: Any) -> None:
         arxiv_id = outcome.found.arxiv_id if outcome.found is not None else "-"
         sys.stdout.write(f"{paper.id}\t{outcome.kind}\t{arxiv_id}\n")
