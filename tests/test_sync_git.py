@@ -115,3 +115,28 @@ def test_a_shared_folder_works_without_git(tmp_path: Path) -> None:
     assert a.derive() == b.derive()
     assert a.derive()["p"]["tags"] == ["ml", "cv"]
     assert sorted(p.name for p in (shared / "devices").iterdir()) == ["laptop", "workstation"]
+
+
+def test_three_devices_random_partial_syncs_converge_through_git(tmp_path: Path, remote: Path) -> None:
+    import random
+
+    rng = random.Random(14)
+    devices = [device(tmp_path, name) for name in ("a", "b", "c")]
+    acked = []
+    for _ in range(18):
+        rep, carrier = rng.choice(devices)
+        if rng.random() < 0.6:
+            fld, value = rng.choice([("status", rng.choice(["read", "skipped"])), ("tag+", "x"), ("tag-", "x"),
+                                     ("starred", rng.random() < 0.5), ("note", str(rng.random()))])
+            acked += rep.record([(f"p{rng.randrange(3)}", fld, value)])
+        else:
+            carrier.sync(str(remote))
+    for _ in range(2):  # a full round
+        for rep, carrier in devices:
+            carrier.sync(str(remote))
+    states = []
+    for rep, _ in devices:
+        rep.refresh()
+        states.append(rep.state.user_state())
+        assert all(rep.state.covers[op.device] >= op.clock for op in acked)
+    assert states[0] == states[1] == states[2]

@@ -247,3 +247,22 @@ def test_random_devices_converge_to_the_reference_model(tmp_path_factory: Any, p
     for rep in reps:
         assert all(rep.state.covers.get(dev, "") >= stamp for dev, stamp in newest.items())
         assert not rep.warnings
+
+
+def test_journal_ops_bring_a_library_in_line_through_plan_ops() -> None:
+    """The integration seam: derived state -> requests -> the store's own journal operations."""
+    from readq.store.ops import plan_ops
+    from readq.sync.clock import Stamp
+    from readq.sync.merge import journal_ops
+
+    state = SyncState()
+    for i, (fld, value) in enumerate([("status", "read"), ("tag+", "ml"), ("tag+", "cv"), ("note", "hi"),
+                                      ("starred", False)]):
+        state.apply(Op(Stamp(10 + i, 0, "peer"), "p", fld, value))
+    state.apply(Op(Stamp(20, 0, "peer"), "gone", "status", "read"))
+    local = {("p", "status"): "new", ("p", "tags"): ("cv", "old"), ("p", "note"): None, ("p", "starred"): False}
+    wanted = journal_ops(state.user_state(), lambda pid, fld: local.get((pid, fld)), lambda pid: pid == "p")
+    assert wanted == [("p", "note", "hi"), ("p", "status", "read"), ("p", "tags", ("ml", "cv"))]
+    ops, changes = plan_ops(wanted, lambda pid: pid, lambda pid, fld: local.get((pid, fld)))
+    assert ("p", "tag-", "old") in ops and ("p", "tag+", "ml") in ops and ("p", "status", "read") in ops
+    assert {c.field for c in changes} == {"note", "status", "tags"}
