@@ -275,6 +275,8 @@ def show_cmd(obj: Ctx, paper_id: str, as_json: bool) -> None:
     lines += ["", paper.abstract or "(no abstract)"]
     if paper.note:
         lines += ["", "Note:", paper.note]
+    for copy in paper.note_conflicts:  # another device's version that lost to a newer edit (sync)
+        lines += ["", "Note (conflict copy from another device):", copy]
     click.echo("\n".join(lines))
 
 
@@ -528,3 +530,35 @@ def fetch_cmd(obj: Ctx, date_: str | None, week: str | None, month: str | None, 
         click.echo(orjson.dumps(report.as_json(), option=orjson.OPT_INDENT_2).decode())
     else:
         click.echo(report.summary())
+
+
+# ============================================================================ sync (issue 14)
+# `readq sync`: the logic lives in readq/sync/run.py; this block only parses options and prints.
+EXIT_SYNC_SETUP = EXIT_USAGE  # no remote (or folder) given yet
+
+
+@cli.command("sync")
+@click.option("--git", "remote", default=None, metavar="REMOTE",
+              help="Git remote to sync through (any URL or a local path); remembered, so later calls need none.")
+@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Keep the synced files in this folder (e.g. one Syncthing or Dropbox shares) instead of "
+                   "<library>/sync; remembered.")
+@click.option("-q", "--quiet", is_flag=True, help="Only print warnings and errors.")
+@pass_ctx
+@guarded
+def sync_cmd(obj: Ctx, remote: str | None, folder: Path | None, quiet: bool) -> None:
+    """Exchange changes with your other devices (through git, or a shared folder with --dir)."""
+    from readq.sync.git import SyncError
+    from readq.sync.run import NoRemote, run_sync
+
+    progress = (lambda text: click.echo(text, err=True)) if not quiet and sys.stderr.isatty() else (lambda text: None)
+    try:
+        outcome = run_sync(obj.library(), remote, folder, progress)
+    except NoRemote as exc:
+        fail(str(exc), EXIT_SYNC_SETUP)
+    except SyncError as exc:
+        fail(str(exc), EXIT_NETWORK)
+    for warning in outcome.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not quiet:
+        click.echo(outcome.summary())

@@ -89,6 +89,9 @@ class Paper:
     tags: tuple[str, ...] = ()  # the user's tags, in the order added
     note: str | None = None  # the user's note
     resolved: dict[str, Any] | None = None  # where the identity came from (see `readq resolve`)
+    # other devices' versions of the note that lost to a newer edit (`readq sync`), newest first;
+    # cleared by the next note edit here
+    note_conflicts: tuple[str, ...] = ()
 
     @property
     def date(self) -> str | None:
@@ -126,6 +129,7 @@ class Paper:
             "tags": list(self.tags),
             "note": self.note,
             "resolved": self.resolved,
+            **({"note_conflicts": list(self.note_conflicts)} if self.note_conflicts else {}),
         }
 
     @classmethod
@@ -161,13 +165,15 @@ class Paper:
         _set_tags(p, tuple(tags) if tags else ())
         _set_note(p, get("note"))
         _set_resolved(p, get("resolved"))
+        conflicts = get("note_conflicts")
+        _set_note_conflicts(p, tuple(conflicts) if conflicts else ())
         return p
 
 
 _new = object.__new__
 (_set_id, _set_title, _set_abstract, _set_authors, _set_authors_count, _set_org, _set_published,
  _set_upvotes, _set_links, _set_arxiv_id, _set_status, _set_starred, _set_sources, _set_added,
- _set_tags, _set_note, _set_resolved) = (
+ _set_tags, _set_note, _set_resolved, _set_note_conflicts) = (
     Paper.__dict__[name].__set__ for name in Paper.__slots__)  # unpacking fails if a field is added
 _STATUS_BY_VALUE = {s.value: s for s in Status}
 _SOURCE_CACHE: dict[tuple[str, str | None], Source] = {}

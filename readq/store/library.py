@@ -30,6 +30,7 @@ from readq.store.view import CatalogView, Selected, ViewSource, open_view
 
 if TYPE_CHECKING:
     from readq.search import SearchIndex
+    from readq.sync.hook import SyncHook
 
 __all__ = ["COMPACT_AFTER_OPS", "IngestReport", "Library", "paused_gc"]
 
@@ -127,9 +128,9 @@ class Library(LoadedLibrary):
         return self._write_ops(wanted)
 
     def set_note(self, ids: Iterable[str], note: str | None) -> list[Change]:
-        """Replace the note of each paper (None or "" clears it)."""
+        """Replace the note of each paper (None or "" clears it, and the sync conflict copies)."""
         text = note if note and note.strip() else None
-        return self._write_ops([(pid, "note", text) for pid in ids])
+        return self._write_ops([(pid, f, v) for pid in ids for f, v in (("note", text), ("note_conflicts", ()))])
 
     def set_fields(self, updates: Mapping[str, Mapping[str, Any]]) -> list[Change]:
         """Set identity fields (`IDENTITY_FIELDS`) of several papers as one durable transaction."""
@@ -145,11 +146,13 @@ class Library(LoadedLibrary):
         """Undo: put back the old values of `changes`, newest first, as one durable write."""
         return self._write_ops([(c.id, c.field, c.old) for c in reversed(changes)])
 
-    def _write_ops(self, wanted: Sequence[tuple[str, str, Any]]) -> list[Change]:
+    def _write_ops(self, wanted: Sequence[tuple[str, str, Any]], *, synced: bool = False) -> list[Change]:
         """Apply operations as one durable journal transaction; returns what actually changed.
 
         An operation is (paper id or prefix, field, value); field "tags" with a tuple sets the
         whole tag list (undo), and is written as the "tag+"/"tag-" operations that make it so.
+        A library that syncs records them in this device's log first (`readq.sync.hook`), unless
+        they came from other devices (`synced`).
         """
         if not wanted:
             return []
@@ -158,19 +161,46 @@ class Library(LoadedLibrary):
         with self._write_lock():
             self._ensure()
             self.refresh()
+            hook = None if synced else self.sync_hook()
+            if hook is not None:
+                hook.catch_up(self)
             ops, changes = plan_ops(wanted, self.resolve, self._current)
             if not ops:
                 return []
+            if hook is not None:
+                hook.record(ops)
             seq = max(self._journal.last_seq, self._catalog_seq) + 1
             self._journal.append(JournalRecord(seq=seq, ops=tuple(ops), ts=_now()))
             for pid, fld, value in ops:
                 self._apply(pid, fld, value)
             self.version += 1
+            if hook is not None:
+                hook.acknowledged()
         return changes
 
+    # ------------------------------------------------------------------ sync (readq/sync/)
+    def sync_hook(self) -> SyncHook | None:
+        """This library's recorder into its sync device log, or None when it does not sync."""
+        from readq.sync.hook import hook_for
+
+        self._hook = hook_for(self.path, getattr(self, "_hook", None))
+        return self._hook
+
+    def write_synced(self, wanted: Sequence[tuple[str, str, Any]]) -> list[Change]:
+        """Write other devices' operations (`readq sync`): one transaction, not recorded again."""
+        return self._write_ops(wanted, synced=True)
+
+    def field_value(self, paper_id: str, fld: str) -> Any:
+        """The current value of one field of one paper ("tags" as a tuple)."""
+        self._ensure()
+        return self._current(self.resolve(paper_id), fld)
+
     # ------------------------------------------------------------------ importing
-    def ingest(self, entries: Iterable[Entry]) -> IngestReport:
-        """Merge digest entries into the library; one atomic catalogue write if anything changed."""
+    def ingest(self, entries: Iterable[Entry], *, synced: bool = False) -> IngestReport:
+        """Merge digest entries into the library; one atomic catalogue write if anything changed.
+
+        A library that syncs records the new and changed papers in its device log first, unless
+        they came from other devices (`synced`)."""
         report = IngestReport()
         self.path.mkdir(parents=True, exist_ok=True)
         with self._write_lock(), paused_gc():
@@ -211,10 +241,15 @@ class Library(LoadedLibrary):
                 if pid not in report.new_ids:
                     touched.add(pid)
             report.merged = len(touched) - report.new
+            hook = None if synced or not report.changed else self.sync_hook()
+            if hook is not None:
+                hook.record_papers(papers[pid] for pid in touched)
             if report.changed:
                 self._sorted_ids = None
                 self._write_catalog()
                 self.version += 1
+            if hook is not None:
+                hook.acknowledged()
         return report
 
     def compact(self) -> None:

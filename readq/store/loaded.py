@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -99,6 +100,7 @@ class LoadedLibrary:
         self._external: set[str] = set()
         self.warnings: list[str] = []
         self._lock_depth = 0  # > 0 while this object holds the library lock (shared or exclusive)
+        self._exclusive = 0  # the thread holding this object's exclusive lock, 0 when none
         # from index.json: (ids in catalogue order, record offsets, catalogue size, generation)
         self._layout: tuple[list[str], list[int], int, str] | None = None
 
@@ -169,13 +171,28 @@ class LoadedLibrary:
 
     @contextlib.contextmanager
     def _write_lock(self) -> Iterator[None]:
-        """The exclusive inter-process lock, remembering that this object holds it."""
+        """The exclusive inter-process lock, remembering that this object holds it (re-entrant:
+        `readq sync` imports and writes other devices' changes inside one lock)."""
+        if self._exclusive == threading.get_ident():
+            yield
+            return
         with locked(self.lock_path):
             self._lock_depth += 1
+            self._exclusive = threading.get_ident()
             try:
                 yield
             finally:
+                self._exclusive = 0
                 self._lock_depth -= 1
+
+    def write_lock(self) -> contextlib.AbstractContextManager[None]:
+        """Hold the library's exclusive lock across several writes (they take it again freely)."""
+        return self._write_lock()
+
+    def find_id(self, title: str, arxiv_id: str | None = None) -> str | None:
+        """The paper an import of this title (or arXiv id) would merge into, or None."""
+        self._ensure(full=True)
+        return self._keys.get(title_key(title)) or (self._arxiv.get(arxiv_id) if arxiv_id else None)
 
     @contextlib.contextmanager
     def _read_lock(self) -> Iterator[None]:

@@ -32,8 +32,8 @@ class Change:
 IDENTITY_FIELDS = frozenset(
     {"arxiv_id", "authors", "authors_count", "published", "upvotes", "links", "abstract", "org", "resolved"}
 )
-OVERLAY_FIELDS = IDENTITY_FIELDS | {"note", "tags"}
-TUPLE_FIELDS = frozenset({"authors", "links", "tags"})
+OVERLAY_FIELDS = IDENTITY_FIELDS | {"note", "tags", "note_conflicts"}
+TUPLE_FIELDS = frozenset({"authors", "links", "tags", "note_conflicts"})
 
 
 def clean_tag(tag: str) -> str:

@@ -130,6 +130,8 @@ class CatalogView:
         changed = self.overlay.get(self.ids[i])
         if changed:
             rec.update({k: jsonable(v) for k, v in changed.items()})
+            if not rec.get("note_conflicts", True):
+                del rec["note_conflicts"]  # as `Paper.as_json` writes it: only when there are some
         return rec
 
     def records(self, positions: Sequence[int], spans: Sequence[tuple[int, int]] | None = None

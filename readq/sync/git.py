@@ -172,7 +172,13 @@ class GitCarrier:
         self.run("reset", "-q", check=False)  # the index as committed; our own files are re-added next
         # other devices' files are written only by git: put them back as committed
         self.run("checkout", "-q", "HEAD", "--", ".", *keep, check=False)
-        self.run("clean", "-fdq", "--", ".", *keep, ":(exclude).gitattributes", check=False)
+        # not `git clean` with exclusions: it removes an untracked folder holding our own files whole
+        # (devices/ before this device's first log line was ever committed)
+        others = self.run("ls-files", "-z", "--others", check=False).stdout.split("\0")
+        for rel in others:
+            if rel and rel != ".gitattributes" and not any(rel == p or rel.startswith(p + "/") for p in self.own):
+                with contextlib.suppress(OSError):
+                    (self.work / rel).unlink()
 
     def _has_head(self) -> bool:
         return self.run("rev-parse", "-q", "--verify", "HEAD", check=False).returncode == 0

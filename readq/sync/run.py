@@ -1,0 +1,139 @@
+"""One `readq sync`: bootstrap, carry the files (git or a shared folder), apply what others did.
+
+1. Settings: the first `--git REMOTE` (or `--dir PATH`) writes `<library>/sync.json`; from then
+   on every write of the library is recorded in this device's log (`readq.sync.hook`).
+2. Under the library lock: repair a crash between the two writes of an earlier change, and
+   write the bootstrap snapshot of a library that had papers before it first synced.
+3. Without the library lock (marks go on meanwhile): `GitCarrier.sync` commits this device's
+   files, merges the remote's and pushes. A shared folder (Syncthing, Dropbox) needs no carrier.
+4. Under the library lock: read every log and snapshot, `reconcile` the library with the merged
+   state (one journal transaction, not echoed into the device log), save the cursor durably.
+
+The app runs the same `run_sync` in a worker; its poll then shows the journal lines step 4 wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+from readq.model import Status
+from readq.sync.apply import Applied, Library, catalogue_record, reconcile
+from readq.sync.clock import HybridClock, Stamp
+from readq.sync.git import GitCarrier, SyncError, SyncReport
+from readq.sync.hook import SyncHook, hook_for, read_settings, write_settings
+from readq.sync.log import PAPER_FIELD, Op, segments, snapshot_path, write_snapshot
+from readq.sync.merge import SyncState
+
+
+
+class NoRemote(SyncError):
+    """`readq sync` on a library that has never been told where to sync."""
+
+
+@dataclass(slots=True)
+class SyncOutcome:
+    """What one `readq sync` did, for the summary line."""
+
+    carried: SyncReport | None  # None for a shared folder
+    applied: Applied
+    bootstrapped: int = 0
+    sync_dir: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        where = self.carried.summary() if self.carried else f"synced through the shared folder {self.sync_dir}"
+        parts = [where]
+        if self.bootstrapped:
+            parts.append(f"shared this library's {self.bootstrapped} paper(s)")
+        devices = self.applied.devices
+        parts.append(f"{self.applied.changes} change(s) from {devices} other device(s)")
+        if self.applied.papers:
+            parts.append(f"{self.applied.papers} new paper(s)")
+        return "; ".join(parts)
+
+
+def configure(library: Path, git: str | None, folder: Path | None) -> dict[str, object]:
+    """Settings after this call's options; `NoRemote` when sync was never set up."""
+    settings = dict(read_settings(library) or {})
+    if not settings and git is None and folder is None:
+        raise NoRemote("no remote yet: run `readq sync --git REMOTE` once (a git URL or a local path), "
+                       "or `readq sync --dir PATH` for a shared folder")
+    changed = not settings
+    if folder is not None:
+        resolved = str(folder.expanduser().resolve())
+        changed |= settings.get("dir") != resolved
+        settings["dir"] = resolved
+        if git is None and settings.get("carrier") != "git":
+            settings["carrier"] = "folder"
+    if git is not None:
+        changed |= settings.get("carrier") != "git"
+        settings["carrier"] = "git"
+    settings.setdefault("dir", None)
+    settings.setdefault("carrier", "git")
+    if changed:
+        write_settings(library, settings)
+    return settings
+
+
+def run_sync(lib: Library, git: str | None = None, folder: Path | None = None,
+             progress: Callable[[str], None] = lambda text: None) -> SyncOutcome:
+    """One sync of `lib` (see the module docstring); `SyncError` with a one-line message."""
+    from readq.sync.replica import Replica
+
+    settings = configure(lib.path, git, folder)
+    hook = hook_for(lib.path)
+    assert hook is not None
+    hook.sync_dir.mkdir(parents=True, exist_ok=True)
+    with lib.write_lock():  # (a crash between an earlier change's two writes is repaired in step 4)
+        progress("Sharing this library…")
+        shared = bootstrap(lib, hook)
+    carried = None
+    if settings.get("carrier") == "git":
+        progress("Exchanging changes with the remote…")
+        carried = GitCarrier(hook.sync_dir, [hook.log.folder, snapshot_path(hook.sync_dir, hook.device)]).sync(git)
+    progress("Applying other devices' changes…")
+    with lib.write_lock():
+        replica = Replica(hook.sync_dir, hook.device)
+        applied = reconcile(lib, replica, hook.read_cursor().get("applied"))
+        wall, counter = replica.clock.last
+        hook.save_cursor(Stamp(wall, counter, hook.device) if counter >= 0 else None, durable=True,
+                         applied=dict(replica.state.covers))
+    return SyncOutcome(carried, applied, shared, hook.sync_dir, [str(w) for w in replica.warnings])
+
+
+def needs_bootstrap(hook: SyncHook) -> bool:
+    """True for a device that has written neither a log nor a snapshot yet."""
+    return not segments(hook.log.folder) and not snapshot_path(hook.sync_dir, hook.device).exists()
+
+
+def bootstrap(lib: Library, hook: SyncHook) -> int:
+    """Write the library's papers and state as this device's snapshot; papers in it.
+
+    Caller holds `lib.write_lock()`. Every value gets its own stamp from this device's clock, so
+    a later change anywhere wins over it, and other devices take the papers in on their next sync."""
+    if not needs_bootstrap(hook) or not lib.exists():
+        return 0
+    clock = HybridClock(hook.device)
+    ops: list[Op] = []
+    papers = lib.papers()
+    for p in papers:
+        ops.append(Op(clock.tick(), p.id, PAPER_FIELD, catalogue_record(p)))
+        if p.status != Status.NEW:
+            ops.append(Op(clock.tick(), p.id, "status", p.status.value))
+        if p.starred:
+            ops.append(Op(clock.tick(), p.id, "starred", True))
+        ops += [Op(clock.tick(), p.id, "tag+", tag) for tag in p.tags]
+        if p.note:
+            ops.append(Op(clock.tick(), p.id, "note", p.note))
+        if p.resolved:
+            ops.append(Op(clock.tick(), p.id, "resolved", p.resolved))
+    if not ops:
+        return 0
+    state = SyncState()
+    state.apply_all(ops)
+    write_snapshot(hook.sync_dir, hook.device, dict(state.covers), state.to_json())
+    hook.save_cursor(ops[-1].stamp, durable=True)
+    return len(papers)

@@ -1,0 +1,173 @@
+"""`readq sync` wired into the store: two libraries and a bare git repository, driven by the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from readq.cli import cli
+from readq.store import Library
+from readq.sync.hook import hook_for
+
+SAMPLES = sorted((Path(__file__).resolve().parent.parent / "readq" / "samples").glob("*.txt"))
+
+
+def run(lib: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--library", str(lib), *args], catch_exceptions=False)
+
+
+def ok(lib: Path, *args: str) -> Result:
+    result = run(lib, *args)
+    assert result.exit_code == 0, (args, result.output)
+    return result
+
+
+def exported(lib: Path) -> list[dict]:
+    """`export --format json` in a stable order; `added` is each library's own import time."""
+    records = json.loads(ok(lib, "export", "--format", "json", "--sort", "title").stdout)
+    for rec in records:
+        rec.pop("added", None)
+    return records
+
+
+@pytest.fixture
+def remote(tmp_path: Path) -> Path:
+    path = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(path)], check=True)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _no_git_identity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("READQ_TODAY", "2026-11-23")
+    for var in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL"):
+        monkeypatch.delenv(var, raising=False)
+
+
+def two_devices(tmp_path: Path) -> tuple[Path, Path, list[str]]:
+    """A imports every sample digest, B only the first; X, Z, W are in both, Y is a tag."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    ok(a, "import", *map(str, SAMPLES))
+    ok(b, "import", str(SAMPLES[0]))
+    shared = [p["id"] for p in json.loads(ok(b, "list", "--json", "--sort", "title").stdout)]
+    return a, b, shared[:3]
+
+
+def check_scenario(a: Path, b: Path, x: str, z: str, w: str) -> None:
+    state_a, state_b = exported(a), exported(b)
+    assert len(state_a) == len(state_b)
+    for rec_a, rec_b in zip(state_a, state_b, strict=True):
+        assert {k: v for k, v in rec_a.items() if rec_b.get(k) != v} == {}, rec_a["id"]
+    assert state_a == state_b
+    by_id = {p["id"]: p for p in state_a}
+    assert len(by_id) == len(Library(a).ids())  # B gained A's papers
+    assert by_id[x]["status"] == "read" and by_id[x]["tags"] == ["Y"] and by_id[x]["starred"] is True
+    assert by_id[z]["status"] == "skipped"
+    assert by_id[w]["status"] == "skipped"  # as B set it, after A
+
+
+def test_two_devices_converge_through_a_bare_repo(tmp_path: Path, remote: Path) -> None:
+    a, b, (x, z, w) = two_devices(tmp_path)
+    ok(a, "sync", "--git", str(remote))
+    ok(b, "sync", "--git", str(remote))  # B takes A's papers in
+    ok(a, "mark", "read", x)
+    Library(a).set_tags([x], add=["Y"])  # (the CLI has no tag command; the app's and the store's path)
+    ok(b, "star", x)
+    ok(b, "mark", "skipped", z)
+    ok(a, "mark", "to-read", w)
+    ok(b, "mark", "skipped", w)
+    for lib in (a, b, a):
+        result = ok(lib, "sync")
+        assert "synced with" in result.stdout
+    check_scenario(a, b, x, z, w)
+    # nothing was echoed: B's log holds its own three changes and nothing of A's
+    hook = hook_for(b)
+    assert hook is not None
+    lines = [json.loads(line) for f in sorted(hook.log.folder.glob("ops-*.jsonl")) for line in f.read_text().splitlines()]
+    assert {(op["field"], op["paper"]) for op in lines} == {("starred", x), ("status", z), ("status", w)}
+
+
+def test_changes_made_before_the_first_sync_are_bootstrapped(tmp_path: Path, remote: Path) -> None:
+    a, b, (x, z, w) = two_devices(tmp_path)
+    ok(a, "mark", "read", x)
+    Library(a).set_tags([x], add=["Y"])
+    ok(a, "mark", "to-read", w)
+    ok(b, "star", x)
+    ok(b, "mark", "skipped", z, w)
+    ok(a, "sync", "--git", str(remote))
+    ok(b, "sync", "--git", str(remote))
+    ok(a, "sync")
+    check_scenario(a, b, x, z, w)
+    snapshot = hook_for(a).sync_dir / "snapshots" / f"{hook_for(a).device}.json"  # type: ignore[union-attr]
+    assert snapshot.exists() and not list((hook_for(a).log.folder).glob("ops-*.jsonl"))  # type: ignore[union-attr]
+
+
+def test_a_shared_folder_needs_no_git(tmp_path: Path) -> None:
+    a, b, (x, z, w) = two_devices(tmp_path)
+    folder = tmp_path / "Dropbox" / "readq"
+    ok(a, "sync", "--dir", str(folder))
+    ok(b, "sync", "--dir", str(folder))
+    ok(a, "mark", "read", x)
+    Library(a).set_tags([x], add=["Y"])
+    ok(b, "star", x)
+    ok(b, "mark", "skipped", z)
+    ok(a, "mark", "to-read", w)
+    ok(b, "mark", "skipped", w)
+    for lib in (a, b, a):
+        assert "shared folder" in ok(lib, "sync").stdout
+    check_scenario(a, b, x, z, w)
+
+
+def test_notes_edited_on_two_devices_keep_a_conflict_copy(tmp_path: Path) -> None:
+    a, b, (x, _, _) = two_devices(tmp_path)
+    folder = tmp_path / "shared"
+    ok(a, "sync", "--dir", str(folder))
+    ok(b, "sync", "--dir", str(folder))
+    Library(a).set_note([x], "from A")
+    Library(b).set_note([x], "from B")  # later: wins
+    for lib in (a, b, a):
+        ok(lib, "sync")
+    for lib in (a, b):
+        paper = Library(lib).get(x)
+        assert paper.note == "from B" and paper.note_conflicts == ("from A",)
+        assert "from A" in ok(lib, "show", x).stdout
+        assert json.loads(ok(lib, "show", x, "--json").stdout)[0]["note_conflicts"] == ["from A"]
+    Library(a).set_note([x], "merged by hand")  # an edit after seeing the conflict resolves it
+    for lib in (a, b):
+        ok(lib, "sync")
+    for lib in (a, b):
+        paper = Library(lib).get(x)
+        assert paper.note == "merged by hand" and paper.note_conflicts == ()
+
+
+def test_one_line_errors_and_exit_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    a = tmp_path / "a"
+    ok(a, "import", str(SAMPLES[0]))
+    result = run(a, "sync")
+    assert result.exit_code == 2 and "no remote yet" in result.output and len(result.output.splitlines()) == 1
+    result = run(a, "sync", "--git", str(tmp_path / "nowhere.git"))
+    assert result.exit_code == 6 and "cannot reach" in result.output and len(result.output.splitlines()) == 1
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    result = run(a, "sync")
+    assert result.exit_code == 6 and "git is not installed" in result.output
+
+
+def test_a_crash_between_the_two_writes_is_repaired_on_the_next_write(tmp_path: Path) -> None:
+    a, b, (x, z, _) = two_devices(tmp_path)
+    ok(a, "sync", "--dir", str(tmp_path / "shared"))
+    lib = Library(a)
+    hook = lib.sync_hook()
+    assert hook is not None
+    hook.record([(x, "status", "read")])  # the device log got it; the process died before the journal
+    assert Library(a).state(x)[0].value == "new"
+    ok(a, "mark", "skipped", z)  # the next write reconciles first
+    fresh = Library(a)
+    assert fresh.state(x)[0].value == "read" and fresh.state(z)[0].value == "skipped"
