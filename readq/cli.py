@@ -275,8 +275,6 @@ def show_cmd(obj: Ctx, paper_id: str, as_json: bool) -> None:
     lines += ["", paper.abstract or "(no abstract)"]
     if paper.note:
         lines += ["", "Note:", paper.note]
-    for copy in paper.note_conflicts:  # another device's version that lost to a newer edit (sync)
-        lines += ["", "Note (conflict copy from another device):", copy]
     click.echo("\n".join(lines))
 
 

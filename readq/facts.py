@@ -27,6 +27,8 @@ def paper_facts(paper: Paper) -> list[tuple[str, str]]:
         ("Tags", ", ".join(paper.tags) or None),
         ("ID", paper.id),
     ]
+    # another device's version of the note that lost to a newer edit (`readq sync`), kept visible
+    facts += [("Note conflict", text) for text in paper.note_conflicts]
     return [(label, value) for label, value in facts if value]
 
 

@@ -100,6 +100,8 @@ class MainScreen(PaperActions, Screen[None]):
                 tooltip="Show every key"),
         Binding("I", "resolve", "Resolve", id="identity.resolve", show=False,
                 tooltip="Look up arXiv ID, authors and links of the highlighted paper (or the selection)"),
+        Binding("Y", "sync", "Sync", id="sync", show=False,
+                tooltip="Sync with your other devices (readq sync: git or a shared folder)"),
     ]
 
     # The screen draws none of these itself (child widgets bind to them), so they must not
@@ -525,3 +527,32 @@ class MainScreen(PaperActions, Screen[None]):
             self._detail_paper, self._detail_shown = self.paper_list.current, None
             self._show_detail()
         self.notify(result.message, severity="error" if result.error else "information", timeout=6)
+
+    # ------------------------------------------------------------------ sync (issue 14)
+    def action_sync(self) -> None:
+        """Run `readq sync` in a thread worker; the changes it writes arrive through the poll."""
+        if any(w.group == "sync" and w.is_running for w in self.app.workers):
+            self.notify("Already syncing; wait for it to finish")
+            return
+        self.busy = "Syncing…"
+        self._sync_worker()
+
+    @work(thread=True, group="sync", exit_on_error=False, description="sync")
+    def _sync_worker(self) -> None:
+        from readq.store import Library
+        from readq.sync.git import SyncError
+        from readq.sync.run import run_sync
+
+        progress = lambda text: self.app.call_from_thread(setattr, self, "busy", text)  # noqa: E731
+        try:  # its own Library object, like another process: the poll shows what it wrote
+            message, error = run_sync(Library(self.session.library.path), progress=progress).summary(), False
+        except SyncError as exc:
+            message, error = f"Sync failed: {exc}", True
+        except Exception as exc:  # noqa: BLE001 - a worker must report, never take the app down
+            message, error = f"Sync failed: {exc}", True
+        self.app.call_from_thread(self._synced, message, error)
+
+    def _synced(self, message: str, error: bool) -> None:
+        self.busy = ""
+        self.notify(message, severity="error" if error else "information", timeout=8)
+        self._poll_tick()
