@@ -24,7 +24,7 @@ from readq.sync.apply import Applied, Library, catalogue_record, reconcile
 from readq.sync.clock import HybridClock, Stamp
 from readq.sync.git import GitCarrier, SyncError, SyncReport
 from readq.sync.hook import SyncHook, hook_for, read_settings, write_settings
-from readq.sync.log import PAPER_FIELD, Op, segments, snapshot_path, write_snapshot
+from readq.sync.log import PAPER_FIELD, Op, snapshot_path, write_snapshot
 from readq.sync.merge import SyncState
 
 
@@ -55,8 +55,9 @@ class SyncOutcome:
         return "; ".join(parts)
 
 
-def configure(library: Path, git: str | None, folder: Path | None) -> dict[str, object]:
-    """Settings after this call's options; `NoRemote` when sync was never set up."""
+def configure(library: Path, git: str | None, folder: Path | None) -> tuple[dict[str, object], bool]:
+    """Settings after this call's options, and whether they changed; `NoRemote` when sync was
+    never set up."""
     settings = dict(read_settings(library) or {})
     if not settings and git is None and folder is None:
         raise NoRemote("no remote yet: run `readq sync --git REMOTE` once (a git URL or a local path), "
@@ -73,9 +74,7 @@ def configure(library: Path, git: str | None, folder: Path | None) -> dict[str, 
         settings["carrier"] = "git"
     settings.setdefault("dir", None)
     settings.setdefault("carrier", "git")
-    if changed:
-        write_settings(library, settings)
-    return settings
+    return settings, changed
 
 
 def run_sync(lib: Library, git: str | None = None, folder: Path | None = None,
@@ -83,13 +82,16 @@ def run_sync(lib: Library, git: str | None = None, folder: Path | None = None,
     """One sync of `lib` (see the module docstring); `SyncError` with a one-line message."""
     from readq.sync.replica import Replica
 
-    settings = configure(lib.path, git, folder)
-    hook = hook_for(lib.path)
-    assert hook is not None
-    hook.sync_dir.mkdir(parents=True, exist_ok=True)
+    settings, changed = configure(lib.path, git, folder)
+    lib.path.mkdir(parents=True, exist_ok=True)
     with lib.write_lock():  # (a crash between an earlier change's two writes is repaired in step 4)
+        hook = SyncHook(lib.path, settings)
+        hook.sync_dir.mkdir(parents=True, exist_ok=True)
         progress("Sharing this library…")
         shared = bootstrap(lib, hook)
+        if changed:  # after the snapshot, so no change can fall between the snapshot and the log
+            write_settings(lib.path, settings)
+        hook = hook_for(lib.path) or hook
     carried = None
     if settings.get("carrier") == "git":
         progress("Exchanging changes with the remote…")
@@ -105,8 +107,8 @@ def run_sync(lib: Library, git: str | None = None, folder: Path | None = None,
 
 
 def needs_bootstrap(hook: SyncHook) -> bool:
-    """True for a device that has written neither a log nor a snapshot yet."""
-    return not segments(hook.log.folder) and not snapshot_path(hook.sync_dir, hook.device).exists()
+    """True for a device that has not written its snapshot in this sync directory yet."""
+    return not snapshot_path(hook.sync_dir, hook.device).exists()
 
 
 def bootstrap(lib: Library, hook: SyncHook) -> int:
@@ -114,11 +116,11 @@ def bootstrap(lib: Library, hook: SyncHook) -> int:
 
     Caller holds `lib.write_lock()`. Every value gets its own stamp from this device's clock, so
     a later change anywhere wins over it, and other devices take the papers in on their next sync."""
-    if not needs_bootstrap(hook) or not lib.exists():
+    if not needs_bootstrap(hook):
         return 0
-    clock = HybridClock(hook.device)
+    clock = HybridClock(hook.device, last=hook.log.last_stamp())
     ops: list[Op] = []
-    papers = lib.papers()
+    papers = lib.papers() if lib.exists() else []
     for p in papers:
         ops.append(Op(clock.tick(), p.id, PAPER_FIELD, catalogue_record(p)))
         if p.status != Status.NEW:
@@ -130,10 +132,9 @@ def bootstrap(lib: Library, hook: SyncHook) -> int:
             ops.append(Op(clock.tick(), p.id, "note", p.note))
         if p.resolved:
             ops.append(Op(clock.tick(), p.id, "resolved", p.resolved))
-    if not ops:
-        return 0
     state = SyncState()
     state.apply_all(ops)
     write_snapshot(hook.sync_dir, hook.device, dict(state.covers), state.to_json())
-    hook.save_cursor(ops[-1].stamp, durable=True)
+    if ops:
+        hook.save_cursor(ops[-1].stamp, durable=True)
     return len(papers)
