@@ -142,12 +142,13 @@ class SyncHook:
         if self.in_step():
             return 0
         from readq.sync.apply import reconcile
-        from readq.sync.replica import Replica
+        from readq.sync.cache import open_replica, save_replica
 
-        replica = Replica(self.sync_dir, self.device)
+        replica = open_replica(self.library, self.sync_dir, self.device)
         applied = reconcile(lib, replica, self.read_cursor().get("applied"))
         self.save_cursor(Stamp(*replica.clock.last, self.device) if replica.clock.last[1] >= 0 else None,
                          applied=dict(replica.state.covers))
+        save_replica(self.library, replica)
         return applied.changes
 
     def record(self, ops: Sequence[tuple[str, str, Any]]) -> None:
@@ -167,9 +168,9 @@ class SyncHook:
         """Note edits name the versions this library has shown (`base`): its own, and other
         devices' up to what the last reconcile applied; a version that only sits in a shared
         folder, never applied here, stays a head, so it becomes a conflict copy, not a loss."""
-        from readq.sync.replica import Replica
+        from readq.sync.cache import open_replica
 
-        replica = Replica(self.sync_dir, self.device)
+        replica = open_replica(self.library, self.sync_dir, self.device)
         applied = self.read_cursor().get("applied") or {}
         cursor_stamp = self._cursor_stamp(self.read_cursor())
         if cursor_stamp is not None:

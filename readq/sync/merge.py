@@ -187,7 +187,7 @@ class SyncState:
                 by_arxiv.get(arxiv) if arxiv else None)
             if kept is None:
                 kept = pid
-                records[pid] = {**record, "id": pid}
+                records[pid] = record if record.get("id") == pid else {**record, "id": pid}
             else:
                 records[kept] = merge_records(records[kept], record)
                 if pid != kept:

@@ -10,6 +10,7 @@ snapshot and drops its own log segments the snapshot covers. It knows nothing of
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,10 +28,20 @@ from readq.sync.log import (
 from readq.sync.merge import SyncState
 
 
+@dataclass
+class ReplicaMemo:
+    """A replica's merged state and how far it has read each log and snapshot."""
+
+    state: SyncState
+    cursors: dict[Any, Any]
+    snapshot_keys: dict[str, tuple[int, int, int]]
+
+
 class Replica:
     """This device in a sync directory; `state` is the merge of everything read so far."""
 
-    def __init__(self, sync_dir: Path, device: str, *, now: Callable[[], int] = wall_ms) -> None:
+    def __init__(self, sync_dir: Path, device: str, *, now: Callable[[], int] = wall_ms,
+                 resume: ReplicaMemo | None = None) -> None:
         self.sync_dir = sync_dir
         self.device = device
         self.log = DeviceLog(sync_dir, device)
@@ -39,7 +50,15 @@ class Replica:
         self.state = SyncState()
         self.warnings: list[LogWarning] = []
         self._snapshot_keys: dict[str, tuple[int, int, int]] = {}
+        if resume is not None:  # what an earlier replica had read: only newer lines and snapshots are read
+            self.state, self.reader.cursors, self._snapshot_keys = resume.state, resume.cursors, resume.snapshot_keys
+            for stamp in self.state.covers.values():
+                self.clock.observe(Stamp.parse(stamp))
         self.refresh()
+
+    def memo(self) -> ReplicaMemo:
+        """What this replica has read, to resume from (a derived cache; see `readq.sync.cache`)."""
+        return ReplicaMemo(self.state, self.reader.cursors, self._snapshot_keys)
 
     def record(self, changes: Sequence[tuple[str, str, Any]]) -> list[Op]:
         """Stamp local changes (paper, field, value), append them durably as one transaction.
