@@ -159,7 +159,7 @@ class SyncHook:
         if any(fld == "note" for _, fld, _ in changes):
             stamped = self._record_with_base(changes)
         else:
-            clock = HybridClock(self.device, last=self._cursor_stamp(self.read_cursor()) or self.log.last_stamp())
+            clock = self._clock()
             stamped = [Op(clock.tick(), pid, fld, value) for pid, fld, value in changes]
             self.log.append(stamped)
         self._last = stamped[-1].stamp
@@ -188,11 +188,21 @@ class SyncHook:
 
     def record_papers(self, papers: Iterable[Paper]) -> None:
         """Imported (or newly sighted) papers: one "paper" operation each, as one append."""
-        clock = HybridClock(self.device, last=self._cursor_stamp(self.read_cursor()) or self.log.last_stamp())
+        clock = self._clock()
         stamped = [Op(clock.tick(), p.id, PAPER_FIELD, catalogue_record(p)) for p in papers]
         if stamped:
             self.log.append(stamped)
             self._last = stamped[-1].stamp
+
+    def _clock(self) -> HybridClock:
+        """The clock from the cursor when it matches the log (no log is read); else also the log's
+        newest stamp (a crash after an append left the cursor behind)."""
+        cursor = self.read_cursor()
+        stamps = [self._cursor_stamp(cursor)]
+        if (cursor.get("segment"), cursor.get("size")) != self._log_position():
+            stamps.append(self.log.last_stamp())
+        known = [s for s in stamps if s is not None]
+        return HybridClock(self.device, last=max(known) if known else None)
 
     def acknowledged(self) -> None:
         self.save_cursor()
