@@ -171,3 +171,20 @@ def test_a_crash_between_the_two_writes_is_repaired_on_the_next_write(tmp_path: 
     ok(a, "mark", "skipped", z)  # the next write reconciles first
     fresh = Library(a)
     assert fresh.state(x)[0].value == "read" and fresh.state(z)[0].value == "skipped"
+
+
+def test_a_resumed_sync_reads_only_new_lines_and_still_converges(tmp_path: Path) -> None:
+    from readq.sync.cache import cache_path
+
+    a, b, (x, z, w) = two_devices(tmp_path)
+    folder = tmp_path / "shared"
+    ok(a, "sync", "--dir", str(folder))
+    ok(b, "sync", "--dir", str(folder))
+    ok(a, "sync")
+    assert cache_path(a).exists()
+    ok(b, "mark", "read", x, z)
+    assert "2 change(s) from 1 other device(s)" in ok(a, "sync").stdout
+    cache_path(a).unlink()  # derived: a sync without it reads everything and finds nothing to do
+    ok(b, "mark", "skipped", w)
+    assert "1 change(s) from 1 other device(s)" in ok(a, "sync").stdout
+    assert exported(a) == exported(b)

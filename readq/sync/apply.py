@@ -63,11 +63,15 @@ def entries_of(record: dict[str, Any]) -> list[Entry]:
             for s in sources]
 
 
-def reconcile(lib: Library, replica: Replica, since: dict[str, str] | None = None) -> Applied:
+def reconcile(lib: Library, replica: Replica, since: dict[str, str] | None = None,
+              changed: set[str] | None = None) -> Applied | None:
     """Make `lib` show the merged state of `replica`. Caller holds `lib.write_lock()`.
 
     `since` (device -> newest stamp applied by the last reconcile) limits the papers imported
-    again to those other devices imported or sighted since; papers this library lacks always are."""
+    again to those other devices imported or sighted since; papers this library lacks always are.
+    `changed` (a replica resumed from `readq.sync.cache`): only these papers' state can differ
+    from the library's; None for every paper. None when a paper the library lacks is known only
+    by a slim cached record: the caller reads everything again."""
     state = replica.state
     records, aliases = state.catalogue()
     out = Applied(devices=len({d for d in state.covers if d != replica.device}))
@@ -85,6 +89,8 @@ def reconcile(lib: Library, replica: Replica, since: dict[str, str] | None = Non
             missing.append(cid)
         if found is not None:
             local[cid] = found
+    if any(records[cid].get("slim") for cid in missing if cid not in local):
+        return None
     if missing:
         entries = [e for cid in missing for e in entries_of(records[cid])]
         report = lib.ingest(entries, synced=True)
@@ -95,6 +101,9 @@ def reconcile(lib: Library, replica: Replica, since: dict[str, str] | None = Non
                 local[cid] = pid
         known = set(lib.ids())
     user = state.user_state(aliases)
+    if changed is not None:
+        wanted_ids = {aliases.get(p, p) for p in changed} | set(missing)
+        user = {cid: fields for cid, fields in user.items() if cid in wanted_ids}
     mapped: dict[str, dict[str, Any]] = {}
     for cid, fields in user.items():
         pid = local.get(cid) or (cid if cid in known else None)
@@ -102,6 +111,8 @@ def reconcile(lib: Library, replica: Replica, since: dict[str, str] | None = Non
             mapped[pid] = fields
     wanted = journal_ops(mapped, lib.field_value, known.__contains__)
     for pid, fields in mapped.items():
+        if "note" not in fields:
+            continue
         conflicts = tuple(fields.get("note_conflicts") or ())
         if conflicts != tuple(lib.field_value(pid, "note_conflicts") or ()):
             wanted.append((pid, "note_conflicts", conflicts))

@@ -141,14 +141,12 @@ class SyncHook:
         """Repair a crash between the two writes (see the module docstring); changes made."""
         if self.in_step():
             return 0
-        from readq.sync.apply import reconcile
-        from readq.sync.cache import open_replica, save_replica
+        from readq.sync.cache import open_replica, reconciled
 
-        replica = open_replica(self.library, self.sync_dir, self.device)
-        applied = reconcile(lib, replica, self.read_cursor().get("applied"))
+        replica, applied = reconciled(lib, open_replica(self.library, self.sync_dir, self.device),
+                                      self.read_cursor().get("applied"))
         self.save_cursor(Stamp(*replica.clock.last, self.device) if replica.clock.last[1] >= 0 else None,
                          applied=dict(replica.state.covers))
-        save_replica(self.library, replica)
         return applied.changes
 
     def record(self, ops: Sequence[tuple[str, str, Any]]) -> None:

@@ -137,6 +137,15 @@ class SyncState:
             if self.covers.get(device, "") < stamp:
                 self.covers[device] = stamp
 
+    def slimmed(self) -> SyncState:
+        """A copy whose paper records keep only what deduplication reads (id, title, arXiv id),
+        with its catalogue cached: what a resumable cache keeps of papers already applied."""
+        records, aliases = self.catalogue()
+        slim = {s: (p, _slim(rec)) for s, (p, rec) in self.papers.items()}
+        state = SyncState(dict(self.registers), dict(self.tags), self.notes, slim, dict(self.covers))
+        state._catalogue = (len(slim), {p: _slim(rec) for p, rec in records.items()}, dict(aliases))
+        return state
+
     def to_json(self) -> dict[str, Any]:
         return {
             "registers": sorted([p, f, s, v] for (p, f), (s, v) in self.registers.items()),
@@ -238,6 +247,10 @@ class SyncState:
         for pid in sorted(records):
             out[pid] = {**records[pid], **DEFAULTS, "tags": [], "note_conflicts": [], **user.get(pid, {})}
         return out
+
+
+def _slim(record: dict[str, Any]) -> dict[str, Any]:
+    return {"id": record.get("id"), "title": record.get("title"), "arxiv_id": record.get("arxiv_id"), "slim": True}
 
 
 def _stamp(text: Any) -> str:

@@ -50,11 +50,12 @@ class Replica:
         self.state = SyncState()
         self.warnings: list[LogWarning] = []
         self._snapshot_keys: dict[str, tuple[int, int, int]] = {}
+        self.resumed = resume is not None
         if resume is not None:  # what an earlier replica had read: only newer lines and snapshots are read
             self.state, self.reader.cursors, self._snapshot_keys = resume.state, resume.cursors, resume.snapshot_keys
             for stamp in self.state.covers.values():
                 self.clock.observe(Stamp.parse(stamp))
-        self.refresh()
+        self.opened = self.refresh()  # the papers the first read may have changed
 
     def memo(self) -> ReplicaMemo:
         """What this replica has read, to resume from (a derived cache; see `readq.sync.cache`)."""

@@ -20,7 +20,7 @@ from pathlib import Path
 
 
 from readq.model import Status
-from readq.sync.apply import Applied, Library, catalogue_record, reconcile
+from readq.sync.apply import Applied, Library, catalogue_record
 from readq.sync.clock import HybridClock, Stamp
 from readq.sync.git import GitCarrier, SyncError, SyncReport
 from readq.sync.hook import SyncHook, hook_for, read_settings, write_settings
@@ -80,7 +80,7 @@ def configure(library: Path, git: str | None, folder: Path | None) -> tuple[dict
 def run_sync(lib: Library, git: str | None = None, folder: Path | None = None,
              progress: Callable[[str], None] = lambda text: None) -> SyncOutcome:
     """One sync of `lib` (see the module docstring); `SyncError` with a one-line message."""
-    from readq.sync.cache import open_replica, save_replica
+    from readq.sync.cache import open_replica, reconciled
 
     settings, changed = configure(lib.path, git, folder)
     lib.path.mkdir(parents=True, exist_ok=True)
@@ -98,9 +98,8 @@ def run_sync(lib: Library, git: str | None = None, folder: Path | None = None,
         carried = GitCarrier(hook.sync_dir, [hook.log.folder, snapshot_path(hook.sync_dir, hook.device)]).sync(git)
     progress("Applying other devices' changes…")
     with lib.write_lock():
-        replica = open_replica(lib.path, hook.sync_dir, hook.device)
-        applied = reconcile(lib, replica, hook.read_cursor().get("applied"))
-        save_replica(lib.path, replica)
+        replica, applied = reconciled(lib, open_replica(lib.path, hook.sync_dir, hook.device),
+                                      hook.read_cursor().get("applied"))
         wall, counter = replica.clock.last
         hook.save_cursor(Stamp(wall, counter, hook.device) if counter >= 0 else None, durable=True,
                          applied=dict(replica.state.covers))
