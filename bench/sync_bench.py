@@ -1,7 +1,7 @@
 """`readq sync` at scale: applying 1,000 changes from another device, beside `readq mark` of 1,000 papers,
 and the app's start-up with 5 devices' logs against one.
 
-    python bench/sync_bench.py --papers 100000 [--runs 3] [--workdir DIR] [--json OUT]
+    python bench/sync_bench.py --papers 100000 [--runs 3] [--workdir DIR] [--json OUT] [--reuse]
 
 1. Device A: a library of N synthetic papers (`bench/synth.py`, imported through `Library.ingest`);
    device B: a copy of it (another path, so another device id). Both `readq sync --git` through a
@@ -99,20 +99,24 @@ def other_devices(folder: Path, ids: list[str], devices: int, changes: int, seed
         DeviceLog(folder, device).append(ops)
 
 
-def run(n: int, runs: int, workdir: Path) -> dict[str, object]:
+def run(n: int, runs: int, workdir: Path, *, reuse: bool = False) -> dict[str, object]:
     base = workdir / "base"
-    t0 = time.perf_counter()
-    ids = make_library(base, n)
-    log(f"library of {len(ids)} papers made in {time.perf_counter() - t0:.0f}s")
     a, b, plain = workdir / "a", workdir / "b", workdir / "plain"
-    for lib in (a, b, plain):
-        shutil.copytree(base, lib)
-    remote = workdir / "remote.git"
-    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
-    setup = {}
-    for name, lib in (("a_first_sync", a), ("b_first_sync", b), ("a_second_sync", a)):
-        setup[name] = round(timed(lib, workdir, "sync", "--git", str(remote)), 2)
-        log(f"{name}: {setup[name]}s")
+    setup: dict[str, object] = {}
+    if reuse and a.exists() and b.exists() and plain.exists():  # devices set up by an earlier run
+        ids = Library(base).ids()
+        setup["reused"] = True
+    else:
+        t0 = time.perf_counter()
+        ids = make_library(base, n)
+        log(f"library of {len(ids)} papers made in {time.perf_counter() - t0:.0f}s")
+        for lib in (a, b, plain):
+            shutil.copytree(base, lib)
+        remote = workdir / "remote.git"
+        subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+        for name, lib in (("a_first_sync", a), ("b_first_sync", b), ("a_second_sync", a)):
+            setup[name] = round(timed(lib, workdir, "sync", "--git", str(remote)), 2)
+            log(f"{name}: {setup[name]}s")
     rng = random.Random(14)
     sync_walls, mark_sync_on, mark_plain = [], [], []
     for r in range(runs):
@@ -128,11 +132,14 @@ def run(n: int, runs: int, workdir: Path) -> dict[str, object]:
     assert all(check.state(pid)[0].value == status for pid in chosen), "A did not receive B's marks"
     # start-up with one device's log against five
     one, five = workdir / "one", workdir / "five"
-    shutil.copytree(base, one)
-    shutil.copytree(base, five)
-    other_devices(workdir / "folder5", ids, 4, 1000, seed=5)
-    setup["one_device_sync"] = round(timed(one, workdir, "sync", "--dir", str(workdir / "folder1")), 2)
-    setup["five_devices_sync"] = round(timed(five, workdir, "sync", "--dir", str(workdir / "folder5")), 2)
+    if not (reuse and one.exists() and five.exists()):
+        shutil.rmtree(one, ignore_errors=True)
+        shutil.rmtree(five, ignore_errors=True)
+        shutil.copytree(base, one)
+        shutil.copytree(base, five)
+        other_devices(workdir / "folder5", ids, 4, 1000, seed=5)
+        setup["one_device_sync"] = round(timed(one, workdir, "sync", "--dir", str(workdir / "folder1")), 2)
+        setup["five_devices_sync"] = round(timed(five, workdir, "sync", "--dir", str(workdir / "folder5")), 2)
     probes: dict[str, list[dict[str, float]]] = {"one": [], "five": []}
     for _ in range(runs):
         for name, lib in (("one", one), ("five", five)):
@@ -164,10 +171,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--reuse", action="store_true", help="Reuse the devices an earlier run set up in --workdir.")
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="readq-sync-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    result = run(args.papers, args.runs, workdir)
+    result = run(args.papers, args.runs, workdir, reuse=args.reuse)
     text = json.dumps(result, indent=2)
     print(text)
     if args.json:

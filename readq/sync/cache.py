@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from readq.store.atomic import atomic_write
+from readq.store.loaded import paused_gc
 from readq.sync.apply import Applied, Library, reconcile
 from readq.sync.replica import Replica
 
@@ -36,7 +37,8 @@ def open_replica(library: Path, sync_dir: Path, device: str, *, resume: bool = T
     with contextlib.suppress(Exception):  # a derived cache: any problem means starting over
         if not resume:
             raise LookupError
-        data: Any = pickle.loads(cache_path(library).read_bytes())
+        with paused_gc(freeze=False):  # 100k small objects: the collector would rescan them over and over
+            data: Any = pickle.loads(cache_path(library).read_bytes())
         if data["format"] == FORMAT and data["sync_dir"] == str(sync_dir) and data["device"] == device:
             memo = data["memo"]
     return Replica(sync_dir, device, resume=memo)
@@ -44,12 +46,14 @@ def open_replica(library: Path, sync_dir: Path, device: str, *, resume: bool = T
 
 def save_replica(library: Path, replica: Replica) -> None:
     """Remember what `replica` has read. Caller holds the library lock (one writer at a time)."""
-    memo = replica.memo()
-    memo.state = memo.state.slimmed()  # papers already applied: only what deduplication reads
-    payload = {"format": FORMAT, "sync_dir": str(replica.sync_dir), "device": replica.device, "memo": memo}
+    with paused_gc(freeze=False):
+        memo = replica.memo()
+        memo.state = memo.state.slimmed()  # papers already applied: only what deduplication reads
+        payload = {"format": FORMAT, "sync_dir": str(replica.sync_dir), "device": replica.device, "memo": memo}
+        data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
     with contextlib.suppress(OSError):
         (library / "cache").mkdir(parents=True, exist_ok=True)
-        atomic_write(cache_path(library), pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
+        atomic_write(cache_path(library), data, durable=False)
 
 
 def reconciled(lib: Library, replica: Replica, since: dict[str, str] | None) -> tuple[Replica, Applied]:

@@ -250,6 +250,8 @@ class SyncState:
 
 
 def _slim(record: dict[str, Any]) -> dict[str, Any]:
+    if record.get("slim"):
+        return record
     return {"id": record.get("id"), "title": record.get("title"), "arxiv_id": record.get("arxiv_id"), "slim": True}
 
 
