@@ -188,3 +188,21 @@ def test_a_resumed_sync_reads_only_new_lines_and_still_converges(tmp_path: Path)
     ok(b, "mark", "skipped", w)
     assert "1 change(s) from 1 other device(s)" in ok(a, "sync").stdout
     assert exported(a) == exported(b)
+
+
+def test_a_hostile_log_is_skipped_with_a_warning_naming_device_and_line(tmp_path: Path) -> None:
+    a, _b, (x, _, _) = two_devices(tmp_path)
+    folder = tmp_path / "shared"
+    ok(a, "sync", "--dir", str(folder))
+    evil = folder / "devices" / "feedfacefeedface"
+    evil.mkdir(parents=True)
+    good = {"v": 1, "clock": "001900000000000.000000.feedfacefeedface", "device": "feedfacefeedface",
+            "paper": x, "field": "status", "value": "read"}
+    lines = ["{not json", json.dumps({**good, "v": 9}), json.dumps({**good, "device": "someoneelse"}), json.dumps(good)]
+    (evil / "ops-000001.jsonl").write_text("\n".join(lines) + "\n")
+    result = run(a, "sync")
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: device feedfacefeedface")]
+    assert [w.split(": ")[2] for w in warnings] == ["ops-000001.jsonl:1", "ops-000001.jsonl:2", "ops-000001.jsonl:3"]
+    assert Library(a).state(x)[0].value == "read"  # the one good line applies
+    assert Library(a).load() is not None
