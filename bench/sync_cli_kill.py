@@ -9,7 +9,7 @@ both libraries must open, `readq sync` on A, B, A (no kills) must succeed, both 
 export the same JSON, and every paper's status must be the one of its acknowledged mark with the
 greatest stamp (nothing acknowledged lost, the later change winning).
 
-    python bench/sync_cli_kill.py --rounds 200 [--seed N] [--workdir DIR] [--json OUT]
+    python bench/sync_cli_kill.py --rounds 220 [--seed N] [--max-delay S] [--workdir DIR] [--json OUT]
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ def run(rounds: int, seed: int, workdir: Path, *, max_delay: float = 1.5) -> dic
     state_a, state_b = exported(libs["a"], env), exported(libs["b"], env)
     by_id = {rec["id"]: rec for rec in state_a}
     lost = [pid for pid, (_, status) in acked.items() if by_id[pid]["status"] != status]
-    result = {"rounds": rounds, "seed": seed, "kills": kills, "acknowledged_marks": marks,
+    result = {"rounds": rounds, "seed": seed, "max_delay_s": max_delay, "kills": kills, "acknowledged_marks": marks,
               "papers_marked": len(acked), "lost": len(lost), "libraries_equal": state_a == state_b,
               "seconds": round(time.perf_counter() - started, 1)}
     if lost or state_a != state_b:
@@ -109,10 +109,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--max-delay", type=float, default=1.5, help="Kill within this many seconds of the start.")
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="readq-sync-cli-kill-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    result = run(args.rounds, args.seed, workdir)
+    result = run(args.rounds, args.seed, workdir, max_delay=args.max_delay)
     text = json.dumps(result, indent=2)
     print(text)
     if args.json:
