@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from readq.links import arxiv_doi, arxiv_url, best_link, clean_arxiv_id
+from readq.links import arxiv_url, best_link, clean_arxiv_id
 from readq.model import Paper
 from readq.vocab import CITE_FORMAT_LABELS, CITE_FORMATS
 
