@@ -21,6 +21,7 @@ from collections.abc import Iterable
 
 from readq.links import best_link, clean_arxiv_id
 from readq.model import Paper
+from readq.textclean import clean_paper
 
 FORMATS = ("bibtex", "markdown", "text")
 _ALIASES = {"bib": "bibtex", "md": "markdown", "txt": "text", "plain": "text"}
@@ -260,6 +261,7 @@ def text_citation(paper: Paper) -> str:
 def cite(paper: Paper, fmt: str = "bibtex") -> str:
     """The citation `c` copies: bibtex (no trailing newline), markdown `[Title](url)`, or text."""
     fmt = normalize_format(fmt)
+    paper = clean_paper(paper)  # a record stored before ingest cleaned text
     if fmt == "bibtex":
         return bibtex_entry(paper)
     if fmt == "markdown":

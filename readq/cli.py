@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from readq.textclean import clean, clean_json_bytes, clean_paper
+
 if TYPE_CHECKING:
     from readq.library import CatalogView, Library
     from readq.model import Paper
@@ -215,7 +217,7 @@ def _select(
 def _dump_json(papers: Sequence[Paper]) -> None:
     import orjson
 
-    _dump_lines(orjson.dumps(p.as_json()) for p in papers)
+    _dump_lines(orjson.dumps(clean_paper(p).as_json()) for p in papers)
 
 
 def _dump_lines(records: Iterable[bytes], batch: int = 1000) -> None:
@@ -233,7 +235,7 @@ def _dump_lines(records: Iterable[bytes], batch: int = 1000) -> None:
         if not chunk:
             break
         out.write(b"[\n  " if first else b",\n  ")
-        out.write(b",\n  ".join(chunk))
+        out.write(clean_json_bytes(b",\n  ".join(chunk)))  # a record stored before cleaning existed
         first = False
     out.write(b"[]\n" if first else b"\n]\n")
     sys.stdout.flush()
@@ -272,7 +274,7 @@ def list_cmd(
     out = []
     for p in papers:
         star = "★" if p.starred else " "
-        out.append(f"{p.id}  {p.status.value:<8} {star} {p.date or '          '}  {p.title}")
+        out.append(f"{p.id}  {p.status.value:<8} {star} {p.date or '          '}  {clean(p.title)}")
     if out:
         click.echo("\n".join(out))
     elif sys.stderr.isatty():
@@ -301,7 +303,7 @@ def _one_paper(lib: Library, paper_id: str) -> Paper:
 @guarded
 def show_cmd(obj: Ctx, paper_id: str, as_json: bool) -> None:
     """Show one paper in full."""
-    paper = _one_paper(obj.library(), paper_id)
+    paper = clean_paper(_one_paper(obj.library(), paper_id))
     if as_json:
         _dump_json([paper])
         return
@@ -390,7 +392,7 @@ def cite_cmd(obj: Ctx, paper_id: str, fmt: str) -> None:
     """Print the citation the app would copy."""
     from readq.cite import cite
 
-    click.echo(cite(obj.library().get(paper_id), fmt))
+    click.echo(cite(clean_paper(obj.library().get(paper_id)), fmt))
 
 
 @cli.command("link")

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 from readq.fsutil import atomic_write, clean_temp_files, locked
 from readq.library import INDEX_FILE, JOURNAL_FILE, LOCK_FILE, PAPERS_FILE, Library
 from readq.storage import LibraryCorrupt, LibraryError, read_json_file
+from readq.textclean import UNSAFE_JSON_RE, clean_json_bytes
 
 
 def _check_catalog(path: Path) -> str | None:
@@ -56,6 +58,30 @@ def _clean_and_restore(
     return True
 
 
+def _clean_text(library_path: Path, papers: Path, *, repair: bool, echo: Callable[[str], None]) -> None:
+    """Control and bidi characters a library written before ingest cleaned text may hold.
+
+    Every output path cleans papers anyway; `--repair` removes them from the catalogue itself
+    (JSON stays valid: a character is dropped whole, raw or as its `\\u` escape). The index and
+    the saved search index hold byte offsets and text of the old file, so they are rebuilt.
+    """
+    if not papers.exists():
+        return
+    raw = papers.read_bytes()
+    cleaned = clean_json_bytes(raw)
+    if cleaned is raw:
+        return
+    lines = sum(1 for line in raw.split(b"\n") if UNSAFE_JSON_RE.search(line))
+    if not repair:
+        echo(f"note: {lines} record line(s) hold control or bidi characters (output already drops them); "
+             "`readq doctor --repair` removes them from the library")
+        return
+    atomic_write(papers, cleaned)
+    (library_path / INDEX_FILE).unlink(missing_ok=True)
+    shutil.rmtree(library_path / "cache", ignore_errors=True)
+    echo(f"cleaned control or bidi characters from {lines} record line(s)")
+
+
 def check(library_path: Path, *, repair: bool, compact: bool, echo: Callable[[str], None]) -> bool:
     """Print a report; return True when the library is (now) healthy."""
     papers = library_path / PAPERS_FILE
@@ -68,6 +94,8 @@ def check(library_path: Path, *, repair: bool, compact: bool, echo: Callable[[st
     # restore must not interleave with another process's catalogue write.
     with locked(library_path / LOCK_FILE):
         healthy = _clean_and_restore(library_path, papers, backup, repair=repair, echo=echo)
+        if healthy:
+            _clean_text(library_path, papers, repair=repair, echo=echo)
     if not healthy:
         return False
     try:

@@ -16,6 +16,7 @@ from readq.digest.errors import ParseWarning
 from readq.digest.links import find_urls, merge_links, strip_version
 from readq.digest.prose import collapse
 from readq.model import Entry, Source
+from readq.textclean import is_web_url
 
 
 def base_name(source: str) -> str:
@@ -100,7 +101,8 @@ class Context:
             org=draft.org,
             published=draft.published,
             upvotes=draft.upvotes,
-            links=merge_links(find_urls(abstract), draft.links) if draft.links else tuple(find_urls(abstract)),
+            links=merge_links(find_urls(abstract), filter(is_web_url, draft.links)) if draft.links
+            else tuple(find_urls(abstract)),
             arxiv_id=strip_version(draft.arxiv_id) if draft.arxiv_id else None,
             source=self.source_record,
             line=draft.line,

@@ -10,10 +10,11 @@ import datetime as _dt
 
 from readq.digest import arxiv, dates, hf_text, hf_trending, html, markdown, sniff
 from readq.digest.context import Context
-from readq.digest.decode import decode, normalize_newlines
+from readq.digest.decode import decode_with_codec, normalize_newlines
 from readq.digest.errors import ParseResult
 from readq.digest.furniture import is_furniture
 from readq.model import Entry
+from readq.textclean import clean, has_unsafe, utf8_is_clean
 
 UNKNOWN = "unknown"
 
@@ -71,11 +72,18 @@ def _dispatch(text: str, ctx: Context) -> tuple[list[Entry], str]:
     return [], UNKNOWN
 
 
-def parse_text(text: str, *, source: str, today: _dt.date) -> ParseResult:
-    """Parse one digest's text; layouts are sniffed. Never raises."""
+def parse_text(text: str, *, source: str, today: _dt.date, unsafe: bool | None = None) -> ParseResult:
+    """Parse one digest's text; layouts are sniffed. Never raises.
+
+    Terminal escape sequences, control and bidi characters are removed before parsing
+    (`readq.textclean`), so no field or warning holds one and markup split by one still parses;
+    `unsafe=False` says the caller already knows the text holds none.
+    """
     ctx = Context(source, today)
     try:
         text = normalize_newlines(text)
+        if unsafe or (unsafe is None and has_unsafe(text)):
+            text = clean(text)
         if text.startswith("\ufeff"):
             text = text[1:]
         entries, layout = _dispatch(text, ctx)
@@ -94,4 +102,7 @@ def parse_text(text: str, *, source: str, today: _dt.date) -> ParseResult:
 
 def parse_bytes(data: bytes, *, source: str, today: _dt.date) -> ParseResult:
     """Decode then parse; `DigestError` (binary, bad encoding) propagates."""
-    return parse_text(decode(data), source=source, today=today)
+    text, codec = decode_with_codec(data)
+    # UTF-8 bytes are checked for unsafe characters at memory speed; other encodings by `parse_text`.
+    unsafe = (not utf8_is_clean(data)) if codec == "utf-8" else None
+    return parse_text(text, source=source, today=today, unsafe=unsafe)
