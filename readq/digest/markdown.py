@@ -23,8 +23,10 @@ from readq.digest.arxiv import split_authors
 from readq.digest.context import Context, Draft
 from readq.digest.furniture import is_furniture
 from readq.digest.links import arxiv_id_from_label, arxiv_id_from_url, find_urls
+from readq.digest.mdinline import Link, plain, render
 from readq.digest.prose import collapse, looks_truncated, plausible_abstract
 from readq.model import Entry
+from readq.textclean import is_web_url
 
 MAX_MARKUP_LINE = 20_000
 MAX_JOIN = 8
@@ -33,17 +35,7 @@ _HEADING = re.compile(r"[ \t]{0,3}(?P<marks>#{1,6})[ \t]+(?P<text>.*?)(?:[ \t]+#
 _LIST = re.compile(r"(?:[-*+]|\d{1,3}[.)])[ \t]+")
 _HR = re.compile(r"(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|=+")
 _REF_DEF = re.compile(r"[ \t]{0,3}\[(?P<label>[^\]\n]{1,200})\]:[ \t]*<?(?P<url>[^\s>]+)>?(?:[ \t]+.*)?")
-# One link: [text](url "title") or [text][ref] or [text][] / [text] (shortcut, if defined).
-_LINK = re.compile(
-    r"(?P<img>!?)\[(?P<text>(?:[^\[\]\\\n]|\\.|\[[^\[\]\n]{0,300}\]){0,1000})\]"
-    r"(?:\((?P<url><[^>\n]{0,2000}>|[^\s()]{0,2000}(?:\([^\s()]{0,500}\)[^\s()]{0,500}){0,3})"
-    r"(?:[ \t]+\"[^\"\n]{0,300}\")?\)|\[(?P<ref>[^\]\n]{0,200})\])?"
-)
-_IMAGE = re.compile(r"!\[[^\]\n]{0,300}\]\([^()\s]{0,2000}\)")
-_AUTOLINK = re.compile(r"<(?P<url>https?://[^>\s]{1,2000})>")
 _BARE_URL = re.compile(r"<?(?P<url>(?:https?://|www\.)\S{1,2000}?)>?")
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~>])")
-_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
 _HTML_COMMENT = re.compile(r"<!--.*?-->")
 _ABSTRACT_LABEL = re.compile(r"(?:abstract|summary|tl;?dr)\s*[:.\-—]?\s*(?P<rest>.*)", re.I)
 _FIELD = re.compile(
@@ -69,13 +61,6 @@ HF_CHROME_PATHS = frozenset(
 
 
 @dataclass
-class Link:
-    text: str
-    url: str
-    image: bool
-
-
-@dataclass
 class Line:
     number: int
     raw: str  # logical line (wrapped link text re-joined), stripped
@@ -85,53 +70,20 @@ class Line:
     links: list[Link] = field(default_factory=list)
 
 
-def _unescape(text: str) -> str:
-    return _ESCAPE.sub(r"\1", text)
-
-
 def _clean_inline(text: str) -> str:
-    """Markdown emphasis and escapes removed, whitespace collapsed."""
-    return collapse(_unescape(_EMPHASIS.sub("", text)))
-
-
-def _links(text: str, refs: dict[str, str]) -> list[tuple[int, int, Link]]:
-    out: list[tuple[int, int, Link]] = []
-    for m in _LINK.finditer(text):
-        url = m["url"]
-        if url is None:
-            key = (m["ref"] or m["text"]).casefold().strip()
-            url = refs.get(key)
-            if url is None:
-                continue
-        url = url.strip("<>")
-        out.append((m.start(), m.end(), Link(_unescape(m["text"]), url, bool(m["img"]))))
-    return out
-
-
-def _strip_wrappers(s: str) -> str:
-    s = s.strip()
-    while len(s) >= 4 and s[:2] in ("**", "__") and s[-2:] == s[:2]:
-        s = s[2:-2].strip()
-    return s
+    """Inline Markdown as plain text (markdown-it), whitespace collapsed."""
+    return plain(text)
 
 
 def _only_links(s: str, refs: dict[str, str]) -> list[Link] | None:
     """The links of a line made of nothing but links/images (and separators), else None."""
-    if "[" not in s or len(s) > MAX_MARKUP_LINE:
+    found = render(s, refs)
+    if not found.links:
         return None
-    found = _links(s, refs)
-    if not found:
-        return None
-    rest = []
-    pos = 0
-    for start, end, _ in found:
-        rest.append(s[pos:start])
-        pos = end
-    rest.append(s[pos:])
-    leftover = "".join(rest)
+    leftover = found.outside
     if leftover.strip(" \t*_|·•-–—,>()") and not leftover.strip().startswith("-"):
         return None
-    return [link for _, _, link in found]
+    return list(found.links)
 
 
 def _is_chrome_url(url: str) -> bool:
@@ -222,7 +174,7 @@ def _meta_pieces(s: str, ctx: Context) -> dict[str, object] | None:
     """Parse a metadata line ("12 upvotes · 8 authors · Published on Feb 12"); None if prose."""
     if len(s) > 2000:
         return None
-    s = _clean_inline(_IMAGE.sub(" ", s) if "![" in s else s)
+    s = _clean_inline(s)
     if not s or len(s) > 400:
         return None
     found: dict[str, object] = {}
@@ -306,26 +258,12 @@ def _apply(target: Draft, found: dict[str, object]) -> None:
 
 
 def _prose(text: str, refs: dict[str, str], urls: list[str]) -> str:
-    """Inline markdown -> plain text; link targets are collected into `urls`."""
-    if len(text) > MAX_MARKUP_LINE:
-        return collapse(text)
-    if "[" in text:
-        pieces: list[str] = []
-        pos = 0
-        for start, end, link in _links(text, refs):
-            pieces.append(text[pos:start])
-            pos = end
-            if link.image:
-                continue
-            if link.url.lower().startswith(("http://", "https://")):
-                urls.append(link.url)
-            label = _clean_inline(link.text)
-            pieces.append(link.url if not label or label == link.url else label)
-        pieces.append(text[pos:])
-        text = "".join(pieces)
-    if "<" in text:
-        text = _AUTOLINK.sub(r"\g<url>", text)
-    return _clean_inline(text)
+    """Inline Markdown -> plain text; http(s) link targets are collected into `urls`."""
+    found = render(text, refs)
+    for link in found.links:
+        if not link.image and is_web_url(link.url):
+            urls.append(link.url)
+    return found.text
 
 
 def _classify(lines: list[str], start: int, refs: dict[str, str]) -> list[Line]:
@@ -352,7 +290,6 @@ def _classify(lines: list[str], start: int, refs: dict[str, str]) -> list[Line]:
                     item.level = -1  # list item
                 if body.startswith(">"):
                     body = body.lstrip("> ")
-            body = _strip_wrappers(body)
             item.text = body
             links = _only_links(body, refs)
             if h:
@@ -412,14 +349,14 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
     def title_of(item: Line) -> tuple[str, Link | None] | None:
         if item.kind == "heading" and item.level in levels:
             link = _title_link(item)
-            text = _clean_inline(link.text) if link else _prose(item.text, refs, [])
+            text = link.text if link else _prose(item.text, refs, [])
             if text and not is_furniture(text) and text.casefold() not in SECTION_HEADINGS:
                 return text, link
             return None
         if item.kind == "links" and not headings_define:
             link = _title_link(item)
             if link and arxiv_id_from_url(link.url) and "#" not in link.url:
-                return _clean_inline(link.text), link
+                return link.text, link
         return None
 
     titles = [title_of(i) for i in items]
