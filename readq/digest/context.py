@@ -8,9 +8,11 @@ warning) in one place.
 from __future__ import annotations
 
 import datetime as _dt
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import PurePath, PureWindowsPath
 
+from readq.dedup import title_key
 from readq.digest import dates
 from readq.digest.errors import ParseWarning
 from readq.digest.links import find_urls, merge_links, strip_version
@@ -40,6 +42,7 @@ class Draft:
     links: list[str] = field(default_factory=list)
     arxiv_id: str | None = None
     has_meta: bool = False
+    listed_links: bool = False  # a code/project link on a line of its own, as listings print them
     collapsed: bool = False  # title and paragraphs already collapsed: `finish` skips re-scanning them
 
     @property
@@ -76,7 +79,7 @@ class Context:
         if len(drafts) > 1 and not any(d.has_abstract for d in drafts):
             self.warn(drafts[0].line, f"no abstracts in this {what} ({len(drafts)} papers kept with titles only)")
             self.warn_abstracts = False
-        return [self.finish(d) for d in drafts]
+        return _collapse_repeats([self.finish(d) for d in drafts])
 
     @property
     def source_record(self) -> Source:
@@ -107,3 +110,30 @@ class Context:
             source=self.source_record,
             line=draft.line,
         )
+
+
+def _collapse_repeats(entries: list[Entry]) -> list[Entry]:
+    """A paper the page prints twice (cards repeated by the page or the clipper) is one entry:
+    the first sighting, with fields only a later one has filled in."""
+    if len(entries) < 2:
+        return entries
+    seen: dict[str, int] = {}
+    out: list[Entry] = []
+    for entry in entries:
+        key = title_key(entry.title)
+        k = seen.get(key)
+        if k is None:
+            seen[key] = len(out)
+            out.append(entry)
+            continue
+        first = out[k]
+        fill = {
+            name: getattr(entry, name)
+            for name in ("abstract", "authors", "authors_count", "org", "published", "upvotes", "arxiv_id")
+            if not getattr(first, name) and getattr(entry, name)
+        }
+        if entry.links and set(entry.links) - set(first.links):
+            fill["links"] = merge_links(first.links, entry.links)
+        if fill:
+            out[k] = dataclasses.replace(first, **fill)
+    return out

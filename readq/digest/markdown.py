@@ -35,6 +35,8 @@ _HEADING = re.compile(r"[ \t]{0,3}(?P<marks>#{1,6})[ \t]+(?P<text>.*?)(?:[ \t]+#
 _LIST = re.compile(r"(?:[-*+]|\d{1,3}[.)])[ \t]+")
 _HR = re.compile(r"(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|=+")
 _REF_DEF = re.compile(r"[ \t]{0,3}\[(?P<label>[^\]\n]{1,200})\]:[ \t]*<?(?P<url>[^\s>]+)>?(?:[ \t]+.*)?")
+# What is left of a link split over lines around a paragraph: `[`, `]`, `][33]`.
+_BRACKET_JUNK = re.compile(r"!?\[|\]|\]\[[^\]\s]{0,40}\]|\[!")
 _BARE_URL = re.compile(r"<?(?P<url>(?:https?://|www\.)\S{1,2000}?)>?")
 _HTML_COMMENT = re.compile(r"<!--.*?-->")
 _ABSTRACT_LABEL = re.compile(r"(?:abstract|summary|tl;?dr)\s*[:.\-—]?\s*(?P<rest>.*)", re.I)
@@ -124,8 +126,13 @@ def _join_wrapped(lines: list[str]) -> list[tuple[int, str]]:
                 nxt = lines[k].strip()
                 if not nxt and not bare_open:
                     break
-                if nxt.startswith("#") or len(nxt) > 2000:
+                if len(nxt) > 2000:
                     break
+                if nxt.startswith("#"):  # `### [Long title` / `### rest][12]`: one title, two headings
+                    h, hn = _HEADING.fullmatch(s), _HEADING.fullmatch(nxt)
+                    if not (h and hn and h["marks"] == hn["marks"]):
+                        break
+                    nxt = hn["text"]
                 if nxt:
                     parts.append(nxt)
                 k += 1
@@ -134,9 +141,21 @@ def _join_wrapped(lines: list[str]) -> list[tuple[int, str]]:
             joined = " ".join(parts)
             if _open_brackets(joined) == 0 and "](" in joined[len(s) - 1 :] or _open_brackets(joined) == 0 and "][" in joined:
                 s, j = joined, k
+        elif s.startswith("#") and j < n and _continues_heading(s, lines[j]):
+            s, j = s + " " + lines[j].strip(), j + 1
         out.append((i + 1, s))
         i = j
     return out
+
+
+def _continues_heading(heading: str, nxt: str) -> bool:
+    """`### A long title wrapped\n  onto an indented line` (a clipper's hard wrap): one heading."""
+    body = nxt.lstrip(" ")
+    indent = len(nxt) - len(body)
+    return (
+        1 <= indent <= 4 and 0 < len(body) < 200 and body[0] not in "-*+#>[!|<`"
+        and not body[0].isdecimal() and heading[-1] not in ".:!?" and _HEADING.fullmatch(heading) is not None
+    )
 
 
 def _open_brackets(s: str) -> int:
@@ -275,7 +294,7 @@ def _classify(lines: list[str], start: int, refs: dict[str, str]) -> list[Line]:
             item.kind = "break"
         elif len(s) > MAX_MARKUP_LINE:
             item.kind, item.text = "prose", s
-        elif _REF_DEF.fullmatch(s):
+        elif _REF_DEF.fullmatch(s) or _BRACKET_JUNK.fullmatch(s):
             item.kind = "skip"
         else:
             h = _HEADING.fullmatch(s)
@@ -411,6 +430,7 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
                         continue
                     if cur is not None and not _is_chrome_url(link.url) and (kind == "url" or len(item.links) <= 2):
                         cur.links.append(link.url)
+                        cur.listed_links = True
                 continue
             # prose-like lines
             s = item.text
@@ -445,7 +465,10 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
     if cur is not None:
         drafts.append(cur)
     if plain_mode:
-        drafts = [d for d in drafts if d.arxiv_id or d.has_meta or plausible_abstract(" ".join(d.abstract))]
+        drafts = [
+            d for d in drafts
+            if d.arxiv_id or d.has_meta or (d.listed_links and d.has_abstract) or plausible_abstract(" ".join(d.abstract))
+        ]
     if drafts and drafts[-1].has_abstract and looks_truncated(drafts[-1].abstract[-1]):
         ctx.warn(last_abstract_line, "abstract looks cut off (truncated digest?)")
     return ctx.finish_all(drafts, "Markdown page"), "markdown"
