@@ -24,14 +24,14 @@ from readq.digest.context import Context, Draft
 from readq.digest.furniture import is_furniture
 from readq.digest.links import arxiv_id_from_label, arxiv_id_from_url, find_urls
 from readq.digest.mdinline import Link, plain, render
+from readq.digest.mdlines import HEADING as _HEADING
+from readq.digest.mdlines import attach_detached_links, front_matter, join_wrapped
 from readq.digest.prose import collapse, looks_truncated, plausible_abstract
 from readq.model import Entry
 from readq.textclean import is_web_url
 
 MAX_MARKUP_LINE = 20_000
-MAX_JOIN = 8
 
-_HEADING = re.compile(r"[ \t]{0,3}(?P<marks>#{1,6})[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*")
 _LIST = re.compile(r"(?:[-*+]|\d{1,3}[.)])[ \t]+")
 _HR = re.compile(r"(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|=+")
 _REF_DEF = re.compile(r"[ \t]{0,3}\[(?P<label>[^\]\n]{1,200})\]:[ \t]*<?(?P<url>[^\s>]+)>?(?:[ \t]+.*)?")
@@ -49,6 +49,7 @@ _SUBMITTED_BY = re.compile(r"submitted by\b.*", re.I)
 _PUBLISHED = re.compile(r"(?:published|submitted)(?: on)?\s+(?P<date>.+)", re.I)
 _COMMENTS = re.compile(r"\d[\d,]*\s+comments?", re.I)
 _BARE_NUMBER = re.compile(r"\d{1,6}")
+_VOTE_BUTTON = re.compile(r"\[-\]\s*(?P<n>\d[\d,.]*[kK]?|-)?")
 _PIECE_SPLIT = re.compile(r"\s+[·|]\s+|\s*·\s*")
 
 GENERIC_LINK_TEXT = frozenset(
@@ -110,85 +111,6 @@ def _generic(text: str) -> bool:
     return not t or t in GENERIC_LINK_TEXT or len(t) <= 2 or _BARE_NUMBER.fullmatch(t) is not None
 
 
-def _join_wrapped(lines: list[str]) -> list[tuple[int, str]]:
-    """Logical lines: a line whose link bracket is still open continues on the next lines."""
-    out: list[tuple[int, str]] = []
-    i = 0
-    n = len(lines)
-    while i < n:
-        s = lines[i].strip()
-        j = i + 1
-        if "[" in s and len(s) < 2000 and _open_brackets(s) > 0:
-            bare_open = s in ("[", "[!") or s.startswith("[![")
-            parts = [s]
-            k = i + 1
-            while k < n and k - i <= MAX_JOIN:
-                nxt = lines[k].strip()
-                if not nxt and not bare_open:
-                    break
-                if len(nxt) > 2000:
-                    break
-                if nxt.startswith("#"):  # `### [Long title` / `### rest][12]`: one title, two headings
-                    h, hn = _HEADING.fullmatch(s), _HEADING.fullmatch(nxt)
-                    if not (h and hn and h["marks"] == hn["marks"]):
-                        break
-                    nxt = hn["text"]
-                if nxt:
-                    parts.append(nxt)
-                k += 1
-                if _open_brackets(" ".join(parts)) <= 0:
-                    break
-            joined = " ".join(parts)
-            if _open_brackets(joined) == 0 and "](" in joined[len(s) - 1 :] or _open_brackets(joined) == 0 and "][" in joined:
-                s, j = joined, k
-        elif s.startswith("#") and j < n and _continues_heading(s, lines[j]):
-            s, j = s + " " + lines[j].strip(), j + 1
-        out.append((i + 1, s))
-        i = j
-    return out
-
-
-def _continues_heading(heading: str, nxt: str) -> bool:
-    """`### A long title wrapped\n  onto an indented line` (a clipper's hard wrap): one heading."""
-    body = nxt.lstrip(" ")
-    indent = len(nxt) - len(body)
-    return (
-        1 <= indent <= 4 and 0 < len(body) < 200 and body[0] not in "-*+#>[!|<`"
-        and not body[0].isdecimal() and heading[-1] not in ".:!?" and _HEADING.fullmatch(heading) is not None
-    )
-
-
-def _open_brackets(s: str) -> int:
-    depth = 0
-    escaped = False
-    for ch in s:
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth = max(0, depth - 1)
-    return depth
-
-
-def _front_matter(lines: list[str], ctx: Context) -> int:
-    """Skip YAML front matter (Obsidian); its date/created/clipped key is the digest date."""
-    if not lines or lines[0].strip() != "---":
-        return 0
-    for k in range(1, min(len(lines), 80)):
-        s = lines[k].strip()
-        if s in ("---", "..."):
-            for j in range(1, k):
-                key, _, value = lines[j].partition(":")
-                if key.strip().lower() in ("date", "created", "clipped", "published", "saved"):
-                    v = value.strip().strip("\"'")
-                    ctx.set_digest_date(dates.parse_date(v[:10], ctx.today) or dates.find_full_date(v))
-            return k + 1
-    return 0
-
-
 def _meta_pieces(s: str, ctx: Context) -> dict[str, object] | None:
     """Parse a metadata line ("12 upvotes · 8 authors · Published on Feb 12"); None if prose."""
     if len(s) > 2000:
@@ -216,6 +138,9 @@ def _piece(piece: str, ctx: Context) -> dict[str, object] | None:
     n = meta.upvotes(piece)
     if n is not None:
         return {"upvotes": n}
+    m = _VOTE_BUTTON.fullmatch(piece)
+    if m:  # NotebookLM's upvote button: `[-] 19`, `[-] -` (no votes yet)
+        return {"upvotes": meta.count(m["n"])} if m["n"] and m["n"] != "-" else {}
     if _SUBMITTED_BY.fullmatch(piece):
         return {"submitted": True}
     if _COMMENTS.fullmatch(piece) or meta.is_stars(piece):
@@ -287,7 +212,7 @@ def _prose(text: str, refs: dict[str, str], urls: list[str]) -> str:
 
 def _classify(lines: list[str], start: int, refs: dict[str, str]) -> list[Line]:
     out: list[Line] = []
-    for number, s in _join_wrapped(lines[start:]):
+    for number, s in join_wrapped(lines[start:]):
         number += start
         item = Line(number, s)
         if not s or _HR.fullmatch(s) or (s.startswith("<!--") and s.endswith("-->")):
@@ -336,7 +261,8 @@ def _title_link(item: Line) -> Link | None:
 
 
 def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
-    start = _front_matter(lines, ctx)
+    start = front_matter(lines, ctx)
+    lines = attach_detached_links(lines)
     refs: dict[str, str] = {}
     for s in lines[start:]:
         if "]:" in s and len(s) < 2500:

@@ -13,6 +13,7 @@ from readq.digest.context import Context
 from readq.digest.decode import decode_with_codec, normalize_newlines
 from readq.digest.errors import ParseResult
 from readq.digest.furniture import is_furniture
+from readq.digest.mdlines import MIN_DETACHED, detached_pairs
 from readq.model import Entry
 from readq.textclean import clean, has_unsafe, utf8_is_clean
 
@@ -59,6 +60,10 @@ def _dispatch(text: str, ctx: Context) -> tuple[list[Entry], str]:
     if sniff.is_arxiv(text):
         return arxiv.parse(lines, ctx)
     if sniff.is_markdown(text):
+        entries, layout = markdown.parse(lines, ctx)
+        if entries:
+            return entries, layout
+    if detached_pairs(lines, 5000) >= MIN_DETACHED:  # links as label + URL line (NotebookLM)
         entries, layout = markdown.parse(lines, ctx)
         if entries:
             return entries, layout
