@@ -76,8 +76,13 @@ class Context:
 
     def finish_all(self, drafts: list[Draft], what: str = "digest") -> list[Entry]:
         """Entries for `drafts`; a listing with no abstracts at all gets one warning, not one each."""
-        if len(drafts) > 1 and not any(d.has_abstract for d in drafts):
-            self.warn(drafts[0].line, f"no abstracts in this {what} ({len(drafts)} papers kept with titles only)")
+        missing = sum(1 for d in drafts if not d.has_abstract)
+        if len(drafts) > 1 and missing * 2 > len(drafts):  # a listing that shows no abstracts
+            self.warn(
+                drafts[0].line,
+                f"abstracts are missing for {missing} of {len(drafts)} papers in this {what} (kept with the "
+                "titles and metadata it shows; `readq resolve` can fill them in)",
+            )
             self.warn_abstracts = False
         return _collapse_repeats([self.finish(d) for d in drafts])
 

@@ -26,6 +26,10 @@ from readq.digest.links import arxiv_id_from_label, arxiv_id_from_url, find_urls
 from readq.digest.mdinline import Link, plain, render
 from readq.digest.mdlines import HEADING as _HEADING
 from readq.digest.mdlines import attach_detached_links, front_matter, join_wrapped
+from readq.digest import mdmeta
+from readq.digest.mdmeta import apply as _apply
+from readq.digest.mdmeta import merge_pending as _merge_pending
+from readq.digest.mdmeta import meta_pieces as _meta_pieces
 from readq.digest.prose import collapse, looks_truncated, plausible_abstract
 from readq.model import Entry
 from readq.textclean import is_web_url
@@ -40,17 +44,7 @@ _BRACKET_JUNK = re.compile(r"!?\[|\]|\]\[[^\]\s]{0,40}\]|\[!")
 _BARE_URL = re.compile(r"<?(?P<url>(?:https?://|www\.)\S{1,2000}?)>?")
 _HTML_COMMENT = re.compile(r"<!--.*?-->")
 _ABSTRACT_LABEL = re.compile(r"(?:abstract|summary|tl;?dr)\s*[:.\-—]?\s*(?P<rest>.*)", re.I)
-_FIELD = re.compile(
-    r"(?P<key>authors?|published(?: on)?|submitted(?: on)?|date|arxiv(?: id)?|organi[sz]ation|org|"
-    r"upvotes?|code|github|project(?: page)?|paper)\s*[:：]\s*(?P<value>.+)",
-    re.I,
-)
-_SUBMITTED_BY = re.compile(r"submitted by\b.*", re.I)
-_PUBLISHED = re.compile(r"(?:published|submitted)(?: on)?\s+(?P<date>.+)", re.I)
-_COMMENTS = re.compile(r"\d[\d,]*\s+comments?", re.I)
 _BARE_NUMBER = re.compile(r"\d{1,6}")
-_VOTE_BUTTON = re.compile(r"\[-\]\s*(?P<n>\d[\d,.]*[kK]?|-)?")
-_PIECE_SPLIT = re.compile(r"\s+[·|]\s+|\s*·\s*")
 
 GENERIC_LINK_TEXT = frozenset(
     "arxiv pdf paper abs abstract html hf hugging face huggingface page arxiv page paper page link "
@@ -103,102 +97,14 @@ def _is_chrome_url(url: str) -> bool:
         segs = [p for p in parts.path.split("/") if p]
         if not segs or segs[0] in HF_CHROME_PATHS and len(segs) < 3:
             return True
+        if segs[0] == "papers" and segs[1:2] and segs[1] in ("date", "week", "month", "trending"):
+            return True
     return False
 
 
 def _generic(text: str) -> bool:
     t = collapse(text).strip(" :•·").casefold()
     return not t or t in GENERIC_LINK_TEXT or len(t) <= 2 or _BARE_NUMBER.fullmatch(t) is not None
-
-
-def _meta_pieces(s: str, ctx: Context) -> dict[str, object] | None:
-    """Parse a metadata line ("12 upvotes · 8 authors · Published on Feb 12"); None if prose."""
-    if len(s) > 2000:
-        return None
-    s = _clean_inline(s)
-    if not s or len(s) > 400:
-        return None
-    found: dict[str, object] = {}
-    for piece in _PIECE_SPLIT.split(s):
-        piece = piece.strip(" -*•")
-        if not piece:
-            continue
-        got = _piece(piece, ctx)
-        if got is None:
-            m = _FIELD.fullmatch(s)
-            return _field(m["key"].lower(), m["value"], ctx) if m else None
-        found.update(got)
-    return found or None
-
-
-def _piece(piece: str, ctx: Context) -> dict[str, object] | None:
-    n = meta.authors_count(piece)
-    if n is not None:
-        return {"authors_count": n}
-    n = meta.upvotes(piece)
-    if n is not None:
-        return {"upvotes": n}
-    m = _VOTE_BUTTON.fullmatch(piece)
-    if m:  # NotebookLM's upvote button: `[-] 19`, `[-] -` (no votes yet)
-        return {"upvotes": meta.count(m["n"])} if m["n"] and m["n"] != "-" else {}
-    if _SUBMITTED_BY.fullmatch(piece):
-        return {"submitted": True}
-    if _COMMENTS.fullmatch(piece) or meta.is_stars(piece):
-        return {}
-    m = _PUBLISHED.fullmatch(piece)
-    value = m["date"] if m else piece
-    info = meta.hf_date(value, ctx.ref)
-    if info is not None:
-        out: dict[str, object] = {"published": info.published}
-        if info.upvotes is not None:
-            out["upvotes"] = info.upvotes
-        return out
-    iso = dates.parse_date(value, ctx.ref)
-    if iso:
-        return {"published": iso}
-    m2 = _FIELD.fullmatch(piece)
-    if m2:
-        return _field(m2["key"].lower(), m2["value"], ctx)
-    return None
-
-
-def _field(key: str, value: str, ctx: Context) -> dict[str, object] | None:
-    value = value.strip()
-    if key.startswith("author"):
-        return {"authors": split_authors(value)}
-    if key.startswith(("published", "submitted", "date")):
-        got = _piece(value, ctx)
-        return got if got and "published" in got else {"published": dates.find_full_date(value)}
-    if key.startswith("arxiv"):
-        found = arxiv_id_from_label("arXiv:" + value.removeprefix("arXiv:").strip()) or arxiv_id_from_url(value)
-        return {"arxiv_id": found} if found else None
-    if key.startswith(("org", "organ")):
-        return {"org": value}
-    if key.startswith("upvote"):
-        digits = value.replace(",", "").split()[0] if value.split() else ""
-        return {"upvotes": int(digits)} if digits.isascii() and digits.isdigit() else None
-    urls = find_urls(value)
-    return {"links": urls} if urls else None
-
-
-def _apply(target: Draft, found: dict[str, object]) -> None:
-    for key, value in found.items():
-        if key == "authors_count":
-            target.authors_count = value  # type: ignore[assignment]
-        elif key == "upvotes":
-            target.upvotes = value  # type: ignore[assignment]
-        elif key == "published" and value:
-            target.published = target.published or value  # type: ignore[assignment]
-        elif key == "authors" and value:
-            target.authors = value  # type: ignore[assignment]
-            target.authors_count = target.authors_count or len(value)  # type: ignore[arg-type]
-        elif key == "arxiv_id" and value:
-            target.arxiv_id = target.arxiv_id or value  # type: ignore[assignment]
-        elif key == "org" and value:
-            target.org = value  # type: ignore[assignment]
-        elif key == "links":
-            target.links.extend(value)  # type: ignore[arg-type]
-    target.has_meta = True
 
 
 def _prose(text: str, refs: dict[str, str], urls: list[str]) -> str:
@@ -257,7 +163,10 @@ def _title_link(item: Line) -> Link | None:
     if len(item.links) != 1 or item.links[0].image:
         return None
     link = item.links[0]
-    return None if _generic(link.text) or meta.authors_count(link.text.strip()) is not None else link
+    text = link.text.strip(" -·•*|")
+    if _generic(link.text) or meta.authors_count(text) is not None or mdmeta.vote_count(text) is not False:
+        return None
+    return link
 
 
 def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
@@ -310,6 +219,10 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
     pending = Draft(title="", line=0)
     meta_first: bool | None = None
     last_abstract_line = 0
+    # Card boundaries on listing pages whose cards carry no abstract: once a link to another
+    # paper or a "Submitted by" appears after a title, what follows belongs to the next card.
+    crossed = False
+    user_next = False  # the line after "Submitted by" is the submitter's name
     for idx, item in enumerate(items):
         try:
             t = titles[idx]
@@ -323,6 +236,7 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
                 if meta_first or pending.arxiv_id:
                     _merge_pending(cur, pending)
                 pending = Draft(title="", line=0)
+                crossed = user_next = False
                 if link:
                     aid = arxiv_id_from_url(link.url)
                     if aid:
@@ -340,14 +254,37 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
                 continue
             if kind in ("links", "url"):
                 for link in item.links:
-                    found = _meta_pieces(link.text, ctx) if link.text and not link.image else None
-                    target = pending if (cur is None or next_is_title) else cur
-                    if found:
-                        _apply(cur if cur is not None and "authors_count" in found else target, found)
-                        continue
                     if link.image:
                         continue
-                    aid = arxiv_id_from_url(link.url)
+                    aid = arxiv_id_from_url(link.url) if link.url else None
+                    if aid and cur is not None and cur.arxiv_id and aid != cur.arxiv_id and "#" not in link.url:
+                        crossed = True
+                    if user_next:  # `[user](https://huggingface.co/user)`: the submitter, not an org
+                        user_next = False
+                        continue
+                    votes = mdmeta.vote_count(link.text) if link.text or not link.url else False
+                    if votes is not False:
+                        if "#" in link.url:  # `[4](…#community)`: the comment count
+                            continue
+                        if aid and cur is not None and aid == cur.arxiv_id:
+                            owner = cur
+                        else:
+                            owner = pending if (cur is None or crossed or next_is_title) else cur
+                        if votes is not True:
+                            owner.upvotes = votes  # type: ignore[assignment]
+                        owner.has_meta = True
+                        continue
+                    name = mdmeta.org_name(link)
+                    if name:
+                        owner = pending if (cur is None or crossed) else cur
+                        owner.org = owner.org or name
+                        owner.has_meta = True
+                        continue
+                    found = _meta_pieces(link.text, ctx) if link.text else None
+                    target = pending if (cur is None or crossed or next_is_title) else cur
+                    if found:
+                        _apply(cur if cur is not None and not crossed and "authors_count" in found else target, found)
+                        continue
                     if aid:
                         if target is pending and cur is not None and cur.arxiv_id is None and not next_is_title:
                             target = cur
@@ -360,11 +297,18 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
                 continue
             # prose-like lines
             s = item.text
+            if user_next:
+                user_next = False
+                if len(s) <= 40 and " " not in s:
+                    continue
             found = _meta_pieces(s, ctx)
             if found is not None:
+                if set(found) == {"submitted"}:  # a card's "Submitted by" line: the next card begins
+                    crossed = True
+                    user_next = s.strip().casefold().rstrip(":") == "submitted by"
                 if cur is None and set(found) == {"published"}:
                     ctx.set_digest_date(found["published"])  # type: ignore[arg-type]
-                elif cur is None or (meta_first and ("submitted" in found or "upvotes" in found)):
+                elif cur is None or crossed or (meta_first and ("submitted" in found or "upvotes" in found)):
                     _apply(pending, found)  # HF cards put "Submitted by" and the votes above the title
                 else:
                     _apply(cur, found)
@@ -395,6 +339,13 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
             d for d in drafts
             if d.arxiv_id or d.has_meta or (d.listed_links and d.has_abstract) or plausible_abstract(" ".join(d.abstract))
         ]
+    kept = []
+    for d in drafts:  # a bare title line, with no abstract, paper link or metadata, is not a paper
+        if d.has_abstract or d.arxiv_id or d.has_meta or d.listed_links:
+            kept.append(d)
+        else:
+            ctx.warn(d.line, f"a title with nothing else (no abstract, paper link or metadata), not imported: {d.title[:80]!r}")
+    drafts = kept
     if drafts and drafts[-1].has_abstract and looks_truncated(drafts[-1].abstract[-1]):
         ctx.warn(last_abstract_line, "abstract looks cut off (truncated digest?)")
     return ctx.finish_all(drafts, "Markdown page"), "markdown"
@@ -409,13 +360,3 @@ def _next_is_title(titles: list[tuple[str, Link | None] | None], items: list[Lin
         ):
             return False
     return False
-
-
-def _merge_pending(cur: Draft, pending: Draft) -> None:
-    cur.upvotes = pending.upvotes if pending.upvotes is not None else cur.upvotes
-    cur.authors_count = pending.authors_count if pending.authors_count is not None else cur.authors_count
-    cur.published = pending.published or cur.published
-    cur.arxiv_id = pending.arxiv_id or cur.arxiv_id
-    cur.org = pending.org or cur.org
-    cur.authors = pending.authors or cur.authors
-    cur.links.extend(pending.links)
