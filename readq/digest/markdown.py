@@ -40,7 +40,9 @@ _LIST = re.compile(r"(?:[-*+]|\d{1,3}[.)])[ \t]+")
 _HR = re.compile(r"(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|=+")
 _REF_DEF = re.compile(r"[ \t]{0,3}\[(?P<label>[^\]\n]{1,200})\]:[ \t]*<?(?P<url>[^\s>]+)>?(?:[ \t]+.*)?")
 # What is left of a link split over lines around a paragraph: `[`, `]`, `][33]`.
-_BRACKET_JUNK = re.compile(r"!?\[|\]|\]\[[^\]\s]{0,40}\]|\[!")
+# What is left of a link split over lines around a paragraph (`[`, `]`, `][33]`), and image
+# placeholders a converter wrote instead of an image (`[图片：无替代文本]`, `[image]`).
+_BRACKET_JUNK = re.compile(r"!?\[|\]|\]\[[^\]\s]{0,40}\]|\[!|\[[^\[\]\n]{1,40}\]")
 _BARE_URL = re.compile(r"<?(?P<url>(?:https?://|www\.)\S{1,2000}?)>?")
 _HTML_COMMENT = re.compile(r"<!--.*?-->")
 _ABSTRACT_LABEL = re.compile(r"(?:abstract|summary|tl;?dr)\s*[:.\-—]?\s*(?P<rest>.*)", re.I)
@@ -141,6 +143,10 @@ def _classify(lines: list[str], start: int, refs: dict[str, str]) -> list[Line]:
                 if body.startswith(">"):
                     body = body.lstrip("> ")
             item.text = body
+            if not h and (body.strip(" -·•*") == "" or _BRACKET_JUNK.fullmatch(body.strip())):
+                item.kind = "skip"  # an empty list item, a lone separator, an image placeholder
+                out.append(item)
+                continue
             links = _only_links(body, refs)
             if h:
                 item.kind = "heading"
@@ -275,10 +281,10 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
                         owner.has_meta = True
                         continue
                     name = mdmeta.org_name(link)
-                    if name:
-                        owner = pending if (cur is None or crossed) else cur
-                        owner.org = owner.org or name
-                        owner.has_meta = True
+                    if name:  # cards name the organisation after the title; before it, it is chrome
+                        if cur is not None and not crossed:
+                            cur.org = cur.org or name
+                            cur.has_meta = True
                         continue
                     found = _meta_pieces(link.text, ctx) if link.text else None
                     target = pending if (cur is None or crossed or next_is_title) else cur
@@ -319,9 +325,13 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
                 continue
             if s.startswith(("©", "Copyright", "(c) ")) or is_furniture(s):
                 continue
+            if not cur.abstract and len(s) < 500 and mdmeta.CATEGORIES.fullmatch(s):
+                continue  # an arXiv subject list continuing a "Subjects:" field
             if s.startswith(("<", "![")) and s.endswith(">"):
                 continue
             label = _ABSTRACT_LABEL.fullmatch(s) if len(s) < MAX_MARKUP_LINE else None
+            if label is None and len(s) < 40 and s[:1] in "*_<":  # `**Abstract**`, `<b>Abstract</b>`
+                label = _ABSTRACT_LABEL.fullmatch(plain(s))
             if label is not None and (label["rest"] == "" or s[:8].lower().startswith("abstract") and ":" in s[:12]):
                 s = label["rest"]
                 if not s:

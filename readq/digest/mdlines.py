@@ -30,7 +30,8 @@ def join_wrapped(lines: list[str]) -> list[tuple[int, str]]:
         s = lines[i].strip()
         j = i + 1
         if "[" in s and len(s) < 2000 and _open_brackets(s) > 0:
-            bare_open = s in ("[", "[!") or s.startswith("[![")
+            # A short opening (`[`, `[Upvote`, `[![`) may be followed by blank lines inside the link.
+            bare_open = s in ("[", "[!") or s.startswith("[![") or (s.startswith("[") and len(s) <= 24)
             parts = [s]
             k = i + 1
             while k < n and k - i <= MAX_JOIN:

@@ -18,10 +18,14 @@ from readq.digest.links import arxiv_id_from_label, arxiv_id_from_url, find_urls
 from readq.digest.mdinline import Link, plain, render
 
 _FIELD = re.compile(
-    r"(?P<key>authors?|published(?: on)?|submitted(?: on)?|date|arxiv(?: id)?|organi[sz]ation|org|"
-    r"upvotes?|code|github|project(?: page)?|paper)\s*[:：]\s*(?P<value>.+)",
+    r"(?P<key>authors?|published(?: on)?|submitted(?: on)?|date|arxiv(?: id| link| url)?|organi[sz]ation|org|"
+    r"upvotes?|code|github|project(?: page)?|paper|pdf(?: link)?|subjects?|categories|comments?|keywords?|"
+    r"journal(?:-ref)?|doi|msc(?: class)?|acm(?: class)?)\s*[:：]\s*(?P<value>.*)",
     re.I,
 )
+IGNORED_FIELDS = ("pdf", "subject", "categor", "comment", "keyword", "journal", "doi", "msc", "acm")
+# An arXiv subject list on its own line: "Audio and Speech Processing (eess.AS); Sound (cs.SD)".
+CATEGORIES = re.compile(r"[^()\n]{2,80}\((?:[a-z-]+\.[A-Za-z-]+|[a-z-]+)\)(?:\s*;\s*[^()\n]{2,80}\((?:[a-z-]+\.[A-Za-z-]+|[a-z-]+)\))*")
 _SUBMITTED_BY = re.compile(r"submitted by\b.*", re.I)
 _PUBLISHED = re.compile(r"(?:published|submitted)(?: on)?\s+(?P<date>.+)", re.I)
 _COMMENTS = re.compile(r"\d[\d,]*\s+comments?", re.I)
@@ -91,9 +95,12 @@ def meta_pieces(s: str, ctx: Context) -> dict[str, object] | None:
         s = " · ".join(t for t in texts if t.strip())
     else:
         s = plain(s)
-    if not s or len(s) > 400:
-        return {"org": org} if org else None
+    if len(s) > 400 or not (s or org):
+        return None
     found: dict[str, object] = {"org": org} if org else {}
+    matched = bool(org)
+    if org and not s:
+        return found
     for piece in _PIECE_SPLIT.split(s):
         piece = piece.strip(" -*•")
         if not piece:
@@ -103,7 +110,8 @@ def meta_pieces(s: str, ctx: Context) -> dict[str, object] | None:
             m = _FIELD.fullmatch(s)
             return _field(m["key"].lower(), m["value"], ctx) if m else None
         found.update(got)
-    return found or None
+        matched = matched or bool(got) or _FIELD.fullmatch(piece) is not None
+    return found if matched else None
 
 
 def _piece(piece: str, ctx: Context) -> dict[str, object] | None:
@@ -139,6 +147,10 @@ def _piece(piece: str, ctx: Context) -> dict[str, object] | None:
 
 def _field(key: str, value: str, ctx: Context) -> dict[str, object] | None:
     value = value.strip()
+    if key.startswith(IGNORED_FIELDS):  # listing metadata readq has no field for
+        return {}
+    if not value:
+        return None
     if key.startswith("author"):
         return {"authors": split_authors(value)}
     if key.startswith(("published", "submitted", "date")):
