@@ -43,6 +43,8 @@ _REF_DEF = re.compile(r"[ \t]{0,3}\[(?P<label>[^\]\n]{1,200})\]:[ \t]*<?(?P<url>
 # What is left of a link split over lines around a paragraph (`[`, `]`, `][33]`), and image
 # placeholders a converter wrote instead of an image (`[图片：无替代文本]`, `[image]`).
 _BRACKET_JUNK = re.compile(r"!?\[|\]|\]\[[^\]\s]{0,40}\]|\[!|\[[^\[\]\n]{1,40}\]")
+# A code fence: some capture tools wrap the whole page in one (```text … ```); its content is read.
+_FENCE = re.compile(r"(?:`{3,}|~{3,})[\w-]*")
 _BARE_URL = re.compile(r"<?(?P<url>(?:https?://|www\.)\S{1,2000}?)>?")
 _HTML_COMMENT = re.compile(r"<!--.*?-->")
 _ABSTRACT_LABEL = re.compile(r"(?:abstract|summary|tl;?dr)\s*[:.\-—]?\s*(?P<rest>.*)", re.I)
@@ -123,7 +125,7 @@ def _classify(lines: list[str], start: int, refs: dict[str, str]) -> list[Line]:
     for number, s in join_wrapped(lines[start:]):
         number += start
         item = Line(number, s)
-        if not s or _HR.fullmatch(s) or (s.startswith("<!--") and s.endswith("-->")):
+        if not s or _HR.fullmatch(s) or _FENCE.fullmatch(s) or (s.startswith("<!--") and s.endswith("-->")):
             item.kind = "break"
         elif len(s) > MAX_MARKUP_LINE:
             item.kind, item.text = "prose", s
