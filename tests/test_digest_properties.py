@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from readq.digest import DigestError, parse_bytes, parse_text
 from readq.digest import dates, meta
 from readq.digest.furniture import is_furniture
+from readq.digest.parse import NOT_A_TITLE
 from readq.textclean import has_unsafe
 
 TODAY = dt.date(2026, 1, 20)
@@ -35,7 +36,10 @@ def _plain_line(s: str) -> bool:
     return not (is_furniture(s) or meta.is_meta_line(s, TODAY) or dates.parse_date(s, TODAY) or s.startswith("Subscribe"))
 
 
-TITLES = st.lists(_WORD, min_size=1, max_size=10).map(" ".join).filter(lambda t: len(t) <= 200 and _plain_line(t))
+# A title that is link or image markup is refused by every layout (`parse.NOT_A_TITLE`).
+TITLES = st.lists(_WORD, min_size=1, max_size=10).map(" ".join).filter(
+    lambda t: len(t) <= 200 and _plain_line(t) and NOT_A_TITLE.search(t) is None
+)
 ABSTRACTS = st.lists(st.one_of(_WORD, _WORD, _WORD, _URL), min_size=1, max_size=25).map(" ".join).filter(_plain_line)
 
 

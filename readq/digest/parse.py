@@ -7,6 +7,7 @@ and a warning, not the whole import. `parse_bytes` raises only `DigestError` (fr
 from __future__ import annotations
 
 import datetime as _dt
+import re
 
 from readq.digest import arxiv, dates, hf_text, hf_trending, html, markdown, sniff
 from readq.digest.context import Context
@@ -77,6 +78,22 @@ def _dispatch(text: str, ctx: Context) -> tuple[list[Entry], str]:
     return [], UNKNOWN
 
 
+# A "title" that is a URL, an image or link syntax is page furniture that slipped through a layout.
+NOT_A_TITLE = re.compile(
+    r"^!\[[^\]]*\]|!\[[^\]]*\]\(|\]\((?:https?:|/|#|mailto:|javascript:)|\]\[\d+\]|^(?:https?://|www\.)|^\]\(", re.IGNORECASE
+)
+
+
+def real_titles(entries: list[Entry], ctx: Context) -> list[Entry]:
+    """Every layout's papers pass one last check: no title is a URL, an image or link markup."""
+    kept = [e for e in entries if NOT_A_TITLE.search(e.title) is None]
+    if len(kept) != len(entries):
+        for e in entries:
+            if NOT_A_TITLE.search(e.title):
+                ctx.warn(e.line, f"not a paper title (a link or image), skipped: {e.title[:80]!r}")
+    return kept
+
+
 def parse_text(text: str, *, source: str, today: _dt.date, unsafe: bool | None = None) -> ParseResult:
     """Parse one digest's text; layouts are sniffed. Never raises.
 
@@ -92,6 +109,7 @@ def parse_text(text: str, *, source: str, today: _dt.date, unsafe: bool | None =
         if text.startswith("\ufeff"):
             text = text[1:]
         entries, layout = _dispatch(text, ctx)
+        entries = real_titles(entries, ctx)
     except Exception as exc:  # noqa: BLE001 - a parser bug must not abort an import
         ctx.warn(0, f"internal parser error ({type(exc).__name__}: {str(exc)[:200]}); file skipped")
         return ParseResult((), tuple(ctx.warnings), "error", ctx.digest_date)
