@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from readq.textclean import clean, clean_json_bytes, clean_paper
+from readq.textclean import clean, clean_json_records, clean_paper
 
 if TYPE_CHECKING:
     from readq.library import CatalogView, Library
@@ -235,7 +235,7 @@ def _dump_lines(records: Iterable[bytes], batch: int = 1000) -> None:
         if not chunk:
             break
         out.write(b"[\n  " if first else b",\n  ")
-        out.write(clean_json_bytes(b",\n  ".join(chunk)))  # a record stored before cleaning existed
+        out.write(b",\n  ".join(clean_json_records(chunk)))  # records stored before ingest cleaned text
         first = False
     out.write(b"[]\n" if first else b"\n]\n")
     sys.stdout.flush()

@@ -9,13 +9,15 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import shutil
+
+import orjson
 from collections.abc import Callable
 from pathlib import Path
 
 from readq.fsutil import atomic_write, clean_temp_files, locked
 from readq.library import INDEX_FILE, JOURNAL_FILE, LOCK_FILE, PAPERS_FILE, Library
-from readq.storage import LibraryCorrupt, LibraryError, read_json_file
-from readq.textclean import UNSAFE_JSON_RE, clean_json_bytes
+from readq.storage import LibraryCorrupt, LibraryError, dump_line_layout, read_json_file
+from readq.textclean import UNSAFE_JSON_RE, clean_json_bytes, clean_json_value
 
 
 def _check_catalog(path: Path) -> str | None:
@@ -61,22 +63,22 @@ def _clean_and_restore(
 def _clean_text(library_path: Path, papers: Path, *, repair: bool, echo: Callable[[str], None]) -> None:
     """Control and bidi characters a library written before ingest cleaned text may hold.
 
-    Every output path cleans papers anyway; `--repair` removes them from the catalogue itself
-    (JSON stays valid: a character is dropped whole, raw or as its `\\u` escape). The index and
-    the saved search index hold byte offsets and text of the old file, so they are rebuilt.
+    Every output path cleans papers anyway; `--repair` cleans the catalogue itself (escape
+    sequences removed whole, non-http(s) links dropped) and rewrites it in the line layout. The
+    index and the saved search index hold byte offsets and text of the old file: both are rebuilt.
     """
     if not papers.exists():
         return
     raw = papers.read_bytes()
-    cleaned = clean_json_bytes(raw)
-    if cleaned is raw:
+    if clean_json_bytes(raw) is raw:
         return
     lines = sum(1 for line in raw.split(b"\n") if UNSAFE_JSON_RE.search(line))
     if not repair:
         echo(f"note: {lines} record line(s) hold control or bidi characters (output already drops them); "
              "`readq doctor --repair` removes them from the library")
         return
-    atomic_write(papers, cleaned)
+    data = clean_json_value(orjson.loads(raw))
+    atomic_write(papers, b"".join(dump_line_layout(data)))  # type: ignore[arg-type]
     (library_path / INDEX_FILE).unlink(missing_ok=True)
     shutil.rmtree(library_path / "cache", ignore_errors=True)
     echo(f"cleaned control or bidi characters from {lines} record line(s)")

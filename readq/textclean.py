@@ -103,6 +103,9 @@ def clean_record(item: T) -> T:
     links = clean_strings(links)
     if links is not item.links:  # type: ignore[attr-defined]
         changes["links"] = links
+    sources = getattr(item, "sources", ())
+    if any(UNSAFE_RE.search(s.file) for s in sources):
+        changes["sources"] = tuple(dataclasses.replace(s, file=clean(s.file)) for s in sources)
     if not changes:
         return item
     return dataclasses.replace(item, **changes)  # type: ignore[type-var]
@@ -123,6 +126,40 @@ def clean_json_bytes(data: bytes) -> bytes:
     if UNSAFE_JSON_RE.search(data) is None:
         return data
     return UNSAFE_JSON_RE.sub(_keep_escaped_backslash, data)
+
+
+# A stored `links` array holding anything but http(s) URLs (a record stored before links were checked).
+_BAD_LINKS = re.compile(rb'"links":\[(?:"https?://(?:[^"\\]|\\.)*+",?)*+(?!\])')
+
+
+def clean_json_records(records: list[bytes]) -> list[bytes]:
+    """Stored JSON records (one paper each) made safe to print: unsafe characters removed from
+    every string, non-http(s) links dropped. Records already safe are returned as they are, and
+    a batch with none to change costs a few scans of its joined bytes."""
+    joined = b"\n".join(records)
+    if clean_json_bytes(joined) is joined and _BAD_LINKS.search(joined) is None:
+        return records
+    return [_clean_record_bytes(r) for r in records]
+
+
+def _clean_record_bytes(record: bytes) -> bytes:
+    import orjson
+
+    if clean_json_bytes(record) is record and _BAD_LINKS.search(record) is None:
+        return record
+    return orjson.dumps(clean_json_value(orjson.loads(record)))
+
+
+def clean_json_value(value: object, key: str = "") -> object:
+    """Decoded JSON with every string cleaned and `links` lists holding only http(s) URLs."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list):
+        items = [clean_json_value(v) for v in value]
+        return [u for u in items if isinstance(u, str) and is_web_url(u)] if key == "links" else items
+    if isinstance(value, dict):
+        return {k: clean_json_value(v, k) for k, v in value.items()}
+    return value
 
 
 def _keep_escaped_backslash(m: re.Match[bytes]) -> bytes:
