@@ -142,11 +142,17 @@ def _open_tui(obj: Ctx) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Only print warnings and errors.")
 @click.option("--no-index", is_flag=True,
               help="Do not refresh the saved search index (the app then rebuilds it on its next start).")
+@click.option("--dry-run", is_flag=True,
+              help="Show per file the layout recognised and the papers it would import; change nothing.")
 @pass_ctx
 @guarded
-def import_cmd(obj: Ctx, paths: Sequence[str], as_json: bool, quiet: bool, no_index: bool) -> None:
+def import_cmd(obj: Ctx, paths: Sequence[str], as_json: bool, quiet: bool, no_index: bool, dry_run: bool) -> None:
     """Ingest digest files, folders (recursively) or - for stdin."""
     from readq.ingest import import_paths
+
+    if dry_run:
+        _import_preview(paths, as_json)
+        return
 
     report = import_paths(obj.library(), paths, progress=not quiet and not as_json)
     if (report.new or report.merged) and not no_index:
@@ -455,3 +461,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point."""
     cli.main(args=list(argv) if argv is not None else None, prog_name="readq")
 
+
+# ---------------------------------------------------------------------------- import --dry-run (issue 11)
+def _import_preview(paths: Sequence[str], as_json: bool) -> None:
+    """`import --dry-run`: the parse of every input, printed; the library is not opened."""
+    from readq.ingest import import_date
+    from readq.preview import preview, render_text
+
+    files = list(preview(paths, import_date()))
+    if as_json:
+        import orjson
+
+        click.echo(orjson.dumps([f.as_json() for f in files], option=orjson.OPT_INDENT_2).decode())
+    else:
+        click.echo(render_text(files))
+    if not any(f.entries for f in files):
+        sys.exit(EXIT_NOTHING)

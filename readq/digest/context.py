@@ -60,7 +60,12 @@ class Context:
         self.digest_date: str | None = None
         self.warnings: list[ParseWarning] = []
         self.warn_abstracts = True  # layouts without abstracts (listing pages) turn this off
+        self.notes: list[str] = []  # capture quirks recognised, shown by `import --dry-run`
         self._source: Source | None = None
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(ParseWarning(self.source, line, message))
@@ -84,7 +89,13 @@ class Context:
                 "titles and metadata it shows; `readq resolve` can fill them in)",
             )
             self.warn_abstracts = False
-        return _collapse_repeats([self.finish(d) for d in drafts])
+        entries = [self.finish(d) for d in drafts]
+        kept = _collapse_repeats(entries)
+        if len(kept) < len(entries):
+            self.note(f"{len(entries) - len(kept)} paper(s) printed twice, kept once")
+        if len(drafts) > 1 and not self.warn_abstracts:
+            self.note("cards without abstracts (titles and metadata only)")
+        return kept
 
     @property
     def source_record(self) -> Source:

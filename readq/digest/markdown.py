@@ -25,6 +25,7 @@ from readq.digest.furniture import is_furniture
 from readq.digest.links import arxiv_id_from_label, arxiv_id_from_url, find_urls
 from readq.digest.mdinline import Link, plain, render
 from readq.digest.mdlines import HEADING as _HEADING
+from readq.digest.mdblocks import tables_and_details
 from readq.digest.mdlines import attach_detached_links, front_matter, join_wrapped
 from readq.digest import mdmeta
 from readq.digest.mdmeta import apply as _apply
@@ -106,6 +107,18 @@ def _is_chrome_url(url: str) -> bool:
     return False
 
 
+_LISTING_HOSTS = ("github.com", "gitlab.com", "huggingface.co", "arxiv.org", "paperswithcode.com", "openreview.net")
+
+
+def _is_listing_link(url: str) -> bool:
+    """Code, model or paper pages: what a paper listing links beside a paper."""
+    try:
+        host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    except ValueError:
+        return False
+    return host in _LISTING_HOSTS or host.endswith((".github.io", ".gitlab.io"))
+
+
 def _generic(text: str) -> bool:
     t = collapse(text).strip(" :•·").casefold()
     return not t or t in GENERIC_LINK_TEXT or len(t) <= 2 or _BARE_NUMBER.fullmatch(t) is not None
@@ -120,10 +133,12 @@ def _prose(text: str, refs: dict[str, str], urls: list[str]) -> str:
     return found.text
 
 
-def _classify(lines: list[str], start: int, refs: dict[str, str]) -> list[Line]:
+def _classify(lines: list[str], start: int, refs: dict[str, str], origin: list[int] | None = None) -> list[Line]:
     out: list[Line] = []
     for number, s in join_wrapped(lines[start:]):
         number += start
+        if origin is not None:  # lines rewritten from a table or details block: the source line
+            number = origin[number - 1] + 1
         item = Line(number, s)
         if not s or _HR.fullmatch(s) or _FENCE.fullmatch(s) or (s.startswith("<!--") and s.endswith("-->")):
             item.kind = "break"
@@ -179,14 +194,32 @@ def _title_link(item: Line) -> Link | None:
 
 def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
     start = front_matter(lines, ctx)
-    lines = attach_detached_links(lines)
+    if start:
+        ctx.note("YAML front matter")
+    attached = attach_detached_links(lines)
+    if attached is not lines:
+        ctx.note("each link's URL on its own line after its label (NotebookLM-style export)")
+    lines = attached
+    origin: list[int] | None = None
+    blocks = tables_and_details(lines[start:])
+    if blocks is not None:
+        body, body_origin = blocks
+        lines, origin = lines[:start] + body, list(range(start)) + [start + k for k in body_origin]
+        ctx.note("papers in a table or in <details> blocks")
     refs: dict[str, str] = {}
     for s in lines[start:]:
         if "]:" in s and len(s) < 2500:
             m = _REF_DEF.fullmatch(s.strip())
             if m:
                 refs.setdefault(m["label"].casefold().strip(), m["url"])
-    items = _classify(lines, start, refs)
+    items = _classify(lines, start, refs, origin)
+    if refs:
+        ctx.note("reference-style links")
+    elif sum(1 for s in lines[start : start + 2000] if "][" in s) >= 3:
+        ctx.note("reference-style links whose definitions were cut off")
+    tail = [s.strip() for s in lines[-5:] if s.strip()]
+    if tail and _FENCE.fullmatch(tail[-1]) and any(_FENCE.fullmatch(s.strip()) for s in lines[start : start + 40]):
+        ctx.note("page wrapped in a code fence")
 
     # Which headings are paper titles: the level(s) of headings that are a single link.
     linked = Counter(i.level for i in items if i.kind == "heading" and _title_link(i))
@@ -294,14 +327,18 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
                         _apply(cur if cur is not None and not crossed and "authors_count" in found else target, found)
                         continue
                     if aid:
-                        if target is pending and cur is not None and cur.arxiv_id is None and not next_is_title:
+                        if cur is not None and aid == cur.arxiv_id:
+                            continue  # the current paper's own page again (arXiv, PDF, paper page)
+                        if target is pending and cur is not None and cur.arxiv_id is None and not crossed and (
+                            not next_is_title or kind == "url"  # a bare URL line is the paper's own
+                        ):
                             target = cur
                         if "#" not in link.url:
                             target.arxiv_id = target.arxiv_id or aid
                         continue
                     if cur is not None and not _is_chrome_url(link.url) and (kind == "url" or len(item.links) <= 2):
                         cur.links.append(link.url)
-                        cur.listed_links = True
+                        cur.listed_links = cur.listed_links or _is_listing_link(link.url)
                 continue
             # prose-like lines
             s = item.text
@@ -346,6 +383,10 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
             ctx.warn(item.number, f"could not understand line ({type(exc).__name__}); skipped")
     if cur is not None:
         drafts.append(cur)
+    if plain_mode and not any(d.arxiv_id or d.has_meta or d.listed_links for d in drafts):
+        if drafts:  # sections of a README or notes: headings with prose, nothing of a paper
+            ctx.warn(0, "headings without any paper link, arXiv ID or paper metadata: not read as a paper list")
+        drafts = []
     if plain_mode:
         drafts = [
             d for d in drafts

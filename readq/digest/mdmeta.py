@@ -19,13 +19,14 @@ from readq.digest.mdinline import Link, plain, render
 
 _FIELD = re.compile(
     r"(?P<key>authors?|published(?: on)?|submitted(?: on)?|date|arxiv(?: id| link| url)?|organi[sz]ation|org|"
-    r"upvotes?|code|github|project(?: page)?|paper|pdf(?: link)?|subjects?|categories|comments?|keywords?|"
+    r"upvotes?|code|github|project(?: page)?|paper(?: link)?|links?|url|pdf(?: link)?|subjects?|categories|comments?|keywords?|"
     r"journal(?:-ref)?|doi|msc(?: class)?|acm(?: class)?)\s*[:：]\s*(?P<value>.*)",
     re.I,
 )
 IGNORED_FIELDS = ("pdf", "subject", "categor", "comment", "keyword", "journal", "doi", "msc", "acm")
 # An arXiv subject list on its own line: "Audio and Speech Processing (eess.AS); Sound (cs.SD)".
 CATEGORIES = re.compile(r"[^()\n]{2,80}\((?:[a-z-]+\.[A-Za-z-]+|[a-z-]+)\)(?:\s*;\s*[^()\n]{2,80}\((?:[a-z-]+\.[A-Za-z-]+|[a-z-]+)\))*")
+_ET_AL = re.compile(r"\bet\.? al\b|\band others\b", re.IGNORECASE)
 _SUBMITTED_BY = re.compile(r"submitted by\b.*", re.I)
 _PUBLISHED = re.compile(r"(?:published|submitted)(?: on)?\s+(?P<date>.+)", re.I)
 _COMMENTS = re.compile(r"\d[\d,]*\s+comments?", re.I)
@@ -152,6 +153,8 @@ def _field(key: str, value: str, ctx: Context) -> dict[str, object] | None:
     if not value:
         return None
     if key.startswith("author"):
+        if _ET_AL.search(value):  # "Vaswani et al.": a name, not the author count
+            return {"authors": split_authors(value), "authors_partial": True}
         return {"authors": split_authors(value)}
     if key.startswith(("published", "submitted", "date")):
         got = _piece(value, ctx)
@@ -165,6 +168,10 @@ def _field(key: str, value: str, ctx: Context) -> dict[str, object] | None:
         digits = value.replace(",", "").split()[0] if value.split() else ""
         return {"upvotes": int(digits)} if digits.isascii() and digits.isdigit() else None
     urls = find_urls(value)
+    paper = [u for u in urls if arxiv_id_from_url(u)]
+    if paper and key.startswith(("paper", "link", "url", "arxiv")):  # `Link: https://arxiv.org/abs/…`
+        rest = [u for u in urls if u not in paper]
+        return {"arxiv_id": arxiv_id_from_url(paper[0]), **({"links": rest} if rest else {})}
     return {"links": urls} if urls else None
 
 
@@ -178,7 +185,8 @@ def apply(target: Draft, found: dict[str, object]) -> None:
             target.published = target.published or value  # type: ignore[assignment]
         elif key == "authors" and value:
             target.authors = value  # type: ignore[assignment]
-            target.authors_count = target.authors_count or len(value)  # type: ignore[arg-type]
+            if not found.get("authors_partial"):
+                target.authors_count = target.authors_count or len(value)  # type: ignore[arg-type]
         elif key == "arxiv_id" and value:
             target.arxiv_id = target.arxiv_id or value  # type: ignore[assignment]
         elif key == "org" and value:

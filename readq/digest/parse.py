@@ -14,6 +14,7 @@ from readq.digest.context import Context
 from readq.digest.decode import decode_with_codec, normalize_newlines
 from readq.digest.errors import ParseResult
 from readq.digest.furniture import is_furniture
+from readq.digest.mdblocks import tables_and_details
 from readq.digest.mdlines import MIN_DETACHED, detached_pairs
 from readq.model import Entry
 from readq.textclean import clean, has_unsafe, utf8_is_clean
@@ -62,9 +63,10 @@ def _dispatch(text: str, ctx: Context) -> tuple[list[Entry], str]:
         return arxiv.parse(lines, ctx)
     if sniff.is_markdown(text):
         entries, layout = markdown.parse(lines, ctx)
-        if entries:
-            return entries, layout
-    if detached_pairs(lines, 5000) >= MIN_DETACHED:  # links as label + URL line (NotebookLM)
+        if entries or any(w.message.startswith("headings without") for w in ctx.warnings):
+            return entries, layout if entries else UNKNOWN  # a Markdown document, not a paper list
+    if detached_pairs(lines, 5000) >= MIN_DETACHED or tables_and_details(lines[:5000]) is not None:
+        # links as label + URL line (NotebookLM); a table of papers; README <details> blocks
         entries, layout = markdown.parse(lines, ctx)
         if entries:
             return entries, layout
@@ -120,7 +122,7 @@ def parse_text(text: str, *, source: str, today: _dt.date, unsafe: bool | None =
             ctx.warn(0, "no papers found (layout not recognised)")
         else:
             ctx.warn(0, "no papers found")
-    return ParseResult(tuple(entries), tuple(ctx.warnings), layout, ctx.digest_date)
+    return ParseResult(tuple(entries), tuple(ctx.warnings), layout, ctx.digest_date, tuple(ctx.notes))
 
 
 def parse_bytes(data: bytes, *, source: str, today: _dt.date) -> ParseResult:
