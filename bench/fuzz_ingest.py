@@ -62,8 +62,8 @@ UNICODE = "é中文ß\u200b\u202e\ufeff\U0001f600\u0301\u00a0\u2028\u2029\x00\x1
 def load_seeds() -> list[bytes]:
     data = ROOT / "tests" / "data"
     paths = sorted((ROOT / "sample_digests").glob("*"))
-    for sub in ("digests", "corpus", "captures", "hostile"):
-        paths += sorted(p for p in (data / sub).glob("*") if p.suffix != ".json")
+    for sub in ("digests", "corpus", "captures", "hostile", "pasted"):
+        paths += sorted(p for p in (data / sub).glob("*") if p.suffix not in (".json", ".py"))
     return [p.read_bytes() for p in paths if p.is_file()]
 
 

@@ -21,6 +21,7 @@ LAYOUTS = {
     "hf-compact": "Hugging Face page text (\"Subscribe\" glued to the first title)",
     "hf-daily": "Hugging Face page text with per-paper metadata lines",
     "hf-trending": "Hugging Face trending page text",
+    "hf-cards": "Hugging Face listing copied as text, cards without abstracts",
     "markdown": "Markdown capture (web clipper, note app or converter)",
     "html": "saved HTML page",
     "arxiv-listing": "arXiv listing (Title:/Authors:/Abstract: fields)",

@@ -159,25 +159,42 @@ def test_mirror_capture_cut_off_last_paper_is_kept_with_a_warning() -> None:
 # ------------------------------------------------------------------ today's HF daily page
 
 DAILY = json.loads((CAPTURES / "hf_daily_2026-04-16.expected.json").read_text(encoding="utf-8"))
-DAILY_MD = sorted(CAPTURES.glob("hf_daily_2026-04-16_*.md"))
+# The same page saved three ways: a web clipper's Markdown, File > Save Page As, select-all + copy.
+DAILY_CAPTURES = sorted(CAPTURES.glob("hf_daily_2026-04-16_*.*"))
+DAILY_CAPTURES = [p for p in DAILY_CAPTURES if p.suffix != ".json"]
 
 
-@pytest.mark.parametrize("path", DAILY_MD, ids=lambda p: p.name)
+def test_daily_captures_exist() -> None:
+    assert {p.suffix for p in DAILY_CAPTURES} == {".md", ".html", ".txt"}
+
+
+@pytest.mark.parametrize("path", DAILY_CAPTURES, ids=lambda p: p.name)
 def test_daily_page_without_abstracts(path: Path) -> None:
     result = parse(path)
-    got = {e.arxiv_id: e for e in result.entries}
-    assert sorted(got) == sorted(DAILY)
+    got = {e.title: e for e in result.entries}
+    assert sorted(got) == sorted(w["title"] for w in DAILY.values())
+    has_links = path.suffix != ".txt"  # a plain-text copy has no links, so no arXiv IDs
     for arxiv_id, want in DAILY.items():
-        e = got[arxiv_id]
-        assert e.title == want["title"]
+        e = got[want["title"]]
+        assert e.arxiv_id == (arxiv_id if has_links else None)
         assert (e.authors_count, e.org, e.upvotes) == (want["authors_count"], want["org"], want["upvotes"])
         assert e.abstract == "" and e.links == ()
         assert e.authors_count or e.org
     missing = [w for w in result.warnings if "abstract" in w.message]
     assert len(missing) == 1 and "missing" in missing[0].message
+    assert len(result.warnings) == 1
 
 
 def test_daily_page_titles_are_never_images_or_urls() -> None:
-    for path in DAILY_MD:
+    for path in DAILY_CAPTURES:
         for e in parse(path).entries:
             assert "![" not in e.title and "http" not in e.title and "](" not in e.title
+
+
+def test_cards_with_abstracts_are_not_read_as_cards_without() -> None:
+    """The plain-text card reader declines a page whose cards carry abstracts."""
+    text = (CAPTURES / "hf_daily_2026-04-16_plaintext.txt").read_text(encoding="utf-8")
+    abstract = "We study a problem in depth and show that our method works well across many settings. " * 4
+    with_abstracts = text.replace("\n· 45 authors", "\n" + abstract + "\n· 45 authors")
+    result = parse_bytes(with_abstracts.encode(), source="x.txt", today=TODAY)
+    assert result.layout != "hf-cards"

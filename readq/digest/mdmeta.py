@@ -53,7 +53,9 @@ def org_name(link: Link) -> str | None:
     if link.url:
         try:
             parts = urlsplit(link.url)
-            host = (parts.hostname or "").lower().removeprefix("www.")
+            # A saved HF page links its own pages relatively (`/kandinskylab`).
+            relative = link.url.startswith("/") and not link.url.startswith("//")
+            host = "huggingface.co" if relative else (parts.hostname or "").lower().removeprefix("www.")
         except ValueError:
             return None
         segs = [p for p in parts.path.split("/") if p]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
-from readq.digest import arxiv, dates, hf_text, hf_trending, html, markdown, sniff
+from readq.digest import arxiv, dates, hf_cards, hf_text, hf_trending, html, markdown, sniff
 from readq.digest.context import Context
 from readq.digest.decode import decode_with_codec, normalize_newlines
 from readq.digest.errors import ParseResult
@@ -50,6 +50,10 @@ def _dispatch(text: str, ctx: Context) -> tuple[list[Entry], str]:
         return [], "empty"
     if sniff.is_html(text):
         return html.parse(text, ctx)
+    if hf_cards.looks_like(text) and "](" not in text[: hf_cards.SNIFF]:
+        found_cards = hf_cards.parse(text.split("\n"), ctx)
+        if found_cards:
+            return found_cards, "hf-cards"
     first = _first_line(text, 50)
     if is_furniture(first):  # HF page text starts with its chrome: never Markdown or arXiv
         if sniff.is_hf_trending(text):
