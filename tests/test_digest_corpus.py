@@ -198,3 +198,17 @@ def test_cards_with_abstracts_are_not_read_as_cards_without() -> None:
     with_abstracts = text.replace("\n· 45 authors", "\n" + abstract + "\n· 45 authors")
     result = parse_bytes(with_abstracts.encode(), source="x.txt", today=TODAY)
     assert result.layout != "hf-cards"
+
+
+def test_paper_page_mentions_are_not_papers() -> None:
+    """A paper's own page: similar papers in the comments, models citing it, a BibTeX copy and
+    references below it are mentions, not the page's papers."""
+    result = parse(CAPTURES / "hf_paper_page_2604.14125_webclipper.md")
+    (paper,) = result.entries
+    assert paper.title == "DeepSeek-V4: Scaling Sparse Attention to Million-Token Contexts"
+    assert (paper.arxiv_id, paper.published) == ("2604.14125", "2026-04-15")
+    assert paper.authors == ("Aixin Liu", "Bei Feng", "Bing Xue", "Bingxuan Wang")
+    assert paper.abstract.startswith("We present DeepSeek-V4") and paper.abstract.endswith("DeepSeek-V4.")
+    assert paper.links == ("https://github.com/deepseek-ai/DeepSeek-V4",)
+    assert paper.org is None  # the submitter is a user, not an organisation
+    assert any("merely mentioned" in note for note in result.notes)

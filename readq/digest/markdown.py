@@ -121,6 +121,8 @@ def _is_listing_link(url: str) -> bool:
 
 def _generic(text: str) -> bool:
     t = collapse(text).strip(" :•·").casefold()
+    if t.startswith("arxiv:") or t.startswith(("http://", "https://")):  # `[arxiv:2604.14125](…)`
+        return True
     return not t or t in GENERIC_LINK_TEXT or len(t) <= 2 or _BARE_NUMBER.fullmatch(t) is not None
 
 
@@ -221,6 +223,12 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
     if tail and _FENCE.fullmatch(tail[-1]) and any(_FENCE.fullmatch(s.strip()) for s in lines[start : start + 40]):
         ctx.note("page wrapped in a code fence")
 
+    # Papers merely mentioned (similar papers, references, a BibTeX copy, "models citing this
+    # paper") come after the listing: nothing from there on is read.
+    cut = _mentions_start(items)
+    if cut < len(items):
+        ctx.note(f"papers merely mentioned from line {items[cut].number} on (comments, references, citations) skipped")
+    all_items, items = items, items[:cut]
     # Which headings are paper titles: the level(s) of headings that are a single link.
     linked = Counter(i.level for i in items if i.kind == "heading" and _title_link(i))
     paper_linked = Counter(
@@ -231,13 +239,13 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
     elif linked:
         levels = {linked.most_common(1)[0][0]}
     else:
-        plain = Counter(
+        plain_levels = Counter(
             i.level for i in items
             if i.kind == "heading" and not is_furniture(i.text) and i.text.casefold() not in SECTION_HEADINGS
             and not dates.find_full_date(i.text)
         )
         link_titles = any(i.kind == "links" and (l := _title_link(i)) and arxiv_id_from_url(l.url) for i in items)
-        levels = {max(plain.items(), key=lambda kv: (kv[1], kv[0]))[0]} if plain and not link_titles else set()
+        levels = {max(plain_levels.items(), key=lambda kv: (kv[1], kv[0]))[0]} if plain_levels and not link_titles else set()
     headings_define = bool(levels)
     plain_mode = bool(levels) and not linked  # titles are plain headings: demand paper-like content
 
@@ -263,7 +271,8 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
     # Card boundaries on listing pages whose cards carry no abstract: once a link to another
     # paper or a "Submitted by" appears after a title, what follows belongs to the next card.
     crossed = False
-    user_next = False  # the line after "Submitted by" is the submitter's name
+    user_next = False
+    authors_next = False  # the line after "Submitted by" is the submitter's name
     for idx, item in enumerate(items):
         try:
             t = titles[idx]
@@ -342,6 +351,15 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
                 continue
             # prose-like lines
             s = item.text
+            if authors_next and cur is not None:  # `Authors:` with the names on the next line
+                authors_next = False
+                names = split_authors(_clean_inline(s))
+                if names and len(s) < 5000:
+                    cur.authors, cur.authors_count, cur.has_meta = names, len(names), True
+                    continue
+            if cur is not None and _AUTHORS_LABEL.fullmatch(s):
+                authors_next = True
+                continue
             if user_next:
                 user_next = False
                 if len(s) <= 40 and " " not in s:
@@ -370,7 +388,7 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
                 continue
             label = _ABSTRACT_LABEL.fullmatch(s) if len(s) < MAX_MARKUP_LINE else None
             if label is None and len(s) < 40 and s[:1] in "*_<":  # `**Abstract**`, `<b>Abstract</b>`
-                label = _ABSTRACT_LABEL.fullmatch(plain(s))
+                label = _ABSTRACT_LABEL.fullmatch(_clean_inline(s))
             if label is not None and (label["rest"] == "" or s[:8].lower().startswith("abstract") and ":" in s[:12]):
                 s = label["rest"]
                 if not s:
@@ -402,6 +420,38 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
     if drafts and drafts[-1].has_abstract and looks_truncated(drafts[-1].abstract[-1]):
         ctx.warn(last_abstract_line, "abstract looks cut off (truncated digest?)")
     return ctx.finish_all(drafts, "Markdown page"), "markdown"
+
+
+_MENTIONS = re.compile(
+    r"(?:community|comments?|discussion|(?:similar|related|recommended) papers|references|bibliography|"
+    r"citations?|cite this paper|citation|bibtex|(?:models|datasets|spaces) citing this paper.*|"
+    r"collections including this paper.*)\s*:?",
+    re.IGNORECASE,
+)
+_MENTIONS_PROSE = re.compile(
+    r"(?:this is an automated message from the librarian bot|the following papers were recommended by|"
+    r"i found the following papers similar to this paper).*",
+    re.IGNORECASE,
+)
+_AUTHORS_LABEL = re.compile(r"[*_]*authors?[*_]*\s*:?[*_]*\s*:?", re.IGNORECASE)
+_BIBTEX = re.compile(r"@[A-Za-z]+\s*\{")
+
+
+def _mentions_start(items: list[Line]) -> int:
+    """Index of the first item of a "mentioned papers" part after the page's first title-like
+    heading or paper link (a navigation "Community" link before it does not count)."""
+    started = False
+    for k, item in enumerate(items):
+        if not started:
+            started = (item.kind == "heading" and not is_furniture(item.text)) or (
+                item.kind == "links" and any(arxiv_id_from_url(l.url) for l in item.links)
+            )
+            continue
+        if item.kind == "heading" and _MENTIONS.fullmatch(plain(item.text)):
+            return k
+        if item.kind == "prose" and (_BIBTEX.match(item.text) or _MENTIONS_PROSE.fullmatch(plain(item.text[:300]))):
+            return k
+    return len(items)
 
 
 def _next_is_title(titles: list[tuple[str, Link | None] | None], items: list[Line], idx: int) -> bool:

@@ -89,11 +89,12 @@ def meta_pieces(s: str, ctx: Context) -> dict[str, object] | None:
     if "[" in s:
         found_inline = render(s)
         texts = [found_inline.outside]
+        users = "submitted" in found_inline.outside.lower()  # `Submitted by [user](…)`: not an org
         for link in found_inline.links:
-            name = org_name(link)
+            name = None if users else org_name(link)
             if name:
                 org = name
-            elif not link.image and vote_count(link.text) is False:
+            elif not link.image and not users and vote_count(link.text) is False:
                 texts.append(link.text)
         s = " · ".join(t for t in texts if t.strip())
     else:
