@@ -24,6 +24,7 @@ from readq.model import Paper
 from readq.textclean import clean_paper
 
 FORMATS = ("bibtex", "markdown", "text")
+FORMAT_LABELS = {"bibtex": "BibTeX", "markdown": "Markdown link", "text": "Plain text"}
 _ALIASES = {"bib": "bibtex", "md": "markdown", "txt": "text", "plain": "text"}
 
 DIGEST_NAME = "Hugging Face Daily Papers"

@@ -14,9 +14,11 @@ import orjson
 from collections.abc import Callable
 from pathlib import Path
 
-from readq.fsutil import atomic_write, clean_temp_files, locked
-from readq.library import INDEX_FILE, JOURNAL_FILE, LOCK_FILE, PAPERS_FILE, Library
-from readq.storage import LibraryCorrupt, LibraryError, dump_line_layout, read_json_file
+from readq.store.atomic import atomic_write, clean_temp_files, locked
+from readq.store import Library
+from readq.store.layout import INDEX_FILE, JOURNAL_FILE, LOCK_FILE, PAPERS_FILE
+from readq.store.errors import LibraryCorrupt, LibraryError
+from readq.store.layout import dump_line_layout, read_json_file
 from readq.textclean import UNSAFE_JSON_RE, clean_json_bytes, clean_json_value
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from readq.model import Paper, Status
+from readq.selection import Selection
 
 STATUS_GLYPHS = {
     Status.NEW: "•",
@@ -41,17 +42,14 @@ SORT_LABELS = {
 }
 
 
-def queue_predicate(queue: str) -> Callable[[Paper], bool] | None:
-    """A test for membership of `queue`, or None for "all"."""
-    if queue == "all":
-        return None
-    if queue == "starred":
-        return lambda p: p.starred
-    if queue.startswith(DIGEST_PREFIX):
-        name = queue[len(DIGEST_PREFIX) :]
-        return lambda p: any(s.file == name for s in p.sources)
-    status = Status(queue)
-    return lambda p: p.status is status
+def queue_predicate(queue: str, papers: Sequence[Paper] = ()) -> Callable[[Paper], bool] | None:
+    """A test for membership of `queue` (a sidebar queue id), or None for "all".
+
+    The queue's words mean what they mean everywhere (`readq.selection.Selection.for_queue`);
+    `papers` supply the digest names a digest queue is matched against."""
+    sel = Selection.for_queue(queue)
+    names = {s.file for p in papers for s in p.sources} if sel.digest else ()
+    return sel.predicate(names)
 
 
 def _sort_key(sort: str) -> Callable[[Paper], object]:
@@ -91,7 +89,7 @@ def build_view(
 
     The result is a list, or the search's own numpy array when there is nothing to filter or
     re-sort (callers only index it, iterate it and take its length)."""
-    pred = queue_predicate(spec.queue)
+    pred = queue_predicate(spec.queue, papers)
     if pred is None and spec.sort == "relevance" and not spec.reverse and hasattr(ranked, "tolist"):
         return ranked  # type: ignore[return-value]  # the search's numpy order as is (~1-2 ms saved at 100k)
     ranked = ranked.tolist() if hasattr(ranked, "tolist") else list(ranked)  # numpy -> ints
