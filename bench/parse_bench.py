@@ -4,6 +4,9 @@
     python bench/parse_bench.py dump OUT.jsonl [FILE ...]    # every parse result, one JSON line each
     python bench/parse_bench.py compare A.jsonl B.jsonl      # exit 1 and show the first difference
     python bench/parse_bench.py time FILE [--repeat N]       # in-process decode+parse, median seconds
+    python bench/parse_bench.py speed --old DIR [--papers 100000] [--rounds 5]
+        # MB/s of the seeds and a synthetic digest, the code in DIR (e.g. `git archive main readq |
+        # tar -x -C DIR`) against this checkout, alternating old/new in fresh processes; medians
 
 `dump` covers the seed digests, the format fixtures, any FILEs given (e.g. a 20k synthetic
 digest) and a few thousand deterministic *mutants* of the fixtures (lines dropped, doubled,
@@ -162,6 +165,72 @@ def cmd_time(args: argparse.Namespace) -> None:
           f"parse median {statistics.median(times):.3f}s (runs: {', '.join(f'{t:.3f}' for t in times)})")
 
 
+def _synthetic(n: int) -> Path:
+    """The `bench/run.py` synthetic digest of `n` papers (hf-daily layout), cached in /tmp."""
+    path = Path("/tmp/readq-parse-bench") / f"digest-{n}.txt"
+    if not path.exists():
+        sys.path.insert(0, str(ROOT))
+        from bench.inputs import render_digest
+        from bench.synth import make_papers
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render_digest(make_papers(n, seed=0)), encoding="utf-8")
+    return path
+
+
+def cmd_time_many(args: argparse.Namespace) -> None:
+    """One process: seconds to parse each file once (after one warm-up parse of the smallest)."""
+    sys.path.insert(0, args.code)
+    import readq
+
+    assert Path(readq.__file__).resolve().is_relative_to(Path(args.code).resolve()), readq.__file__
+    from readq.digest import parse_bytes
+
+    blobs = [Path(f).read_bytes() for f in args.files]
+    parse_bytes(min(blobs, key=len), source="warm", today=TODAY)
+    out = []
+    for name, data in zip(args.files, blobs):
+        t0 = time.perf_counter()
+        parse_bytes(data, source=name, today=TODAY)
+        out.append(time.perf_counter() - t0)
+    print(json.dumps(out))
+
+
+def cmd_speed(args: argparse.Namespace) -> None:
+    import os
+    import subprocess
+
+    seeds = sorted(str(p) for p in (ROOT / "sample_digests").iterdir() if p.is_file())
+    synth = str(_synthetic(args.papers))
+    groups = {"seeds": seeds, f"synthetic {args.papers // 1000}k": [synth]}
+    files = seeds + [synth]
+    size = {f: Path(f).stat().st_size / 1e6 for f in files}
+    codes = {"old": str(Path(args.old).resolve()), "new": str(ROOT)}
+    rates: dict[tuple[str, str], list[float]] = {}
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    for r in range(args.rounds):
+        for label in (("old", "new") if r % 2 == 0 else ("new", "old")):
+            got = subprocess.run(
+                [sys.executable, __file__, "time-many", codes[label], *files],
+                capture_output=True, text=True, env=env, cwd=str(ROOT), check=True,
+            )
+            seconds = dict(zip(files, json.loads(got.stdout)))
+            for group, members in groups.items():
+                mb = sum(size[f] for f in members)
+                rates.setdefault((label, group), []).append(mb / sum(seconds[f] for f in members))
+        print(f"round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
+    print(f"{'input':<18} {'MB':>7} {'old MB/s':>9} {'new MB/s':>9} {'new/old':>8}   (medians of {args.rounds})")
+    for group, members in groups.items():
+        old = statistics.median(rates[("old", group)])
+        new = statistics.median(rates[("new", group)])
+        mb = sum(size[f] for f in members)
+        print(f"{group:<18} {mb:7.1f} {old:9.2f} {new:9.2f} {new / old:8.3f}")
+    for group in groups:
+        for label in ("old", "new"):
+            runs = ", ".join(f"{x:.2f}" for x in rates[(label, group)])
+            print(f"  {group} {label}: {runs}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -174,8 +243,16 @@ def main() -> None:
     t = sub.add_parser("time")
     t.add_argument("file")
     t.add_argument("--repeat", type=int, default=3)
+    s = sub.add_parser("speed")
+    s.add_argument("--old", required=True, help="a folder holding the old `readq` package")
+    s.add_argument("--papers", type=int, default=100_000)
+    s.add_argument("--rounds", type=int, default=5)
+    m = sub.add_parser("time-many")
+    m.add_argument("code")
+    m.add_argument("files", nargs="+")
     args = ap.parse_args()
-    {"dump": cmd_dump, "compare": cmd_compare, "time": cmd_time}[args.cmd](args)
+    {"dump": cmd_dump, "compare": cmd_compare, "time": cmd_time, "speed": cmd_speed,
+     "time-many": cmd_time_many}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import re
 
-from markdown_it import MarkdownIt
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
-_MD = MarkdownIt("commonmark").enable("table")
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 _SEPARATOR = re.compile(r"\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?\s*")
 _SUMMARY = re.compile(r"\s*(?:<details[^>]*>\s*)?<summary[^>]*>(?P<title>.*?)</summary>\s*", re.IGNORECASE)
 _DETAILS = re.compile(r"\s*</?details[^>]*>\s*", re.IGNORECASE)
@@ -72,9 +74,16 @@ def tables_and_details(lines: list[str]) -> tuple[list[str], list[int]] | None:
     return (out, origin) if changed else None
 
 
+@lru_cache(maxsize=1)
+def _table_parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table")
+
+
 def _table_cards(block: list[str]) -> list[tuple[int, list[str]]] | None:
     """Cards for the rows of one table, or None when no column holds titles."""
-    tokens = _MD.parse("\n".join(block))
+    tokens = _table_parser().parse("\n".join(block))
     rows: list[list[str]] = []
     row: list[str] | None = None
     for tok in tokens:

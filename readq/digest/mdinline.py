@@ -19,16 +19,27 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from markdown_it import MarkdownIt
-from markdown_it.common.utils import normalizeReference
-from mdit_py_plugins.dollarmath import dollarmath_plugin
+from typing import TYPE_CHECKING
 
 from readq.digest.prose import collapse
 
 MAX_INLINE = 20_000  # longer lines are prose: kept as they are, whitespace collapsed
 
-_MD = MarkdownIt("commonmark", {"html": True}).use(dollarmath_plugin, double_inline=True)
-_MD.validateLink = lambda url: True  # type: ignore[method-assign]
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    """The inline parser, built on first use: importing markdown-it costs ~0.1 s, which an import
+    of plain-text digests (and every other command) need not pay."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+    md = MarkdownIt("commonmark", {"html": True}).use(dollarmath_plugin, double_inline=True)
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
+
 _SPECIAL = frozenset("[]*_`\\<&$!~")
 _LATEX_ESCAPE = re.compile(r"\\(?=[{}%$&#,;!|\\])")
 _FULL_REF = re.compile(r"\]\[([^\[\]\n]{1,200})\]")
@@ -53,6 +64,8 @@ class Inline:
 
 
 def _env(src: str, refs: Mapping[str, str]) -> dict[str, object]:
+    from markdown_it.common.utils import normalizeReference
+
     references = {}
     for label in _FULL_REF.findall(src):
         url = refs.get(label.casefold().strip(), "")
@@ -78,7 +91,7 @@ def _render_cached(src: str) -> Inline:
 
 def _render(src: str, refs: Mapping[str, str]) -> Inline:
     protected = _LATEX_ESCAPE.sub(r"\\\\", src) if "\\" in src else src
-    tokens = _MD.parseInline(protected, _env(protected, refs) if "][" in protected else {})
+    tokens = parser().parseInline(protected, _env(protected, refs) if "][" in protected else {})
     children = tokens[0].children or [] if tokens else []
     plain: list[str] = []
     outside: list[str] = []
