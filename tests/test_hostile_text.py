@@ -180,3 +180,18 @@ def test_doctor_reports_and_repair_cleans_an_old_library(tmp_path: Path) -> None
     paper = Library(lib).load().papers()[0]
     assert paper.title == "Old record evil"
     assert "control or bidi" not in run(lib, "doctor")
+
+
+@pytest.mark.parametrize("insert", ["\x07", "\x08", "\x0e", "\x1f", "\u0085", "\u2067"])
+def test_lone_control_characters_never_reach_a_field(insert: str) -> None:
+    """Characters that break no structure are removed from each field as it is collapsed."""
+    import datetime as dt
+
+    text = SEED.read_text(encoding="utf-8")
+    dirty = "".join(ch + insert if i % 53 == 0 and ch.isalpha() else ch for i, ch in enumerate(text))
+    for result in (parse_bytes(dirty.encode("utf-8"), source="s.txt", today=dt.date(2026, 1, 1)),
+                   parse_text(dirty, source="s.txt", today=dt.date(2026, 1, 1))):
+        assert result.entries
+        for e in result.entries:
+            for value in (e.title, e.abstract, e.org or "", *e.authors, *e.links):
+                assert not has_unsafe(value), value

@@ -18,7 +18,7 @@ from readq.digest.errors import ParseWarning
 from readq.digest.links import find_urls, merge_links, strip_version
 from readq.digest.prose import collapse
 from readq.model import Entry, Source
-from readq.textclean import is_web_url
+from readq.textclean import clean, is_web_url
 
 
 def base_name(source: str) -> str:
@@ -117,11 +117,12 @@ class Context:
             abstract=abstract,
             authors=tuple(a for a in (collapse(x) for x in draft.authors) if a) if draft.authors else (),
             authors_count=draft.authors_count,
-            org=draft.org,
+            org=clean(draft.org) if draft.org else draft.org,
             published=draft.published,
             upvotes=draft.upvotes,
-            links=merge_links(find_urls(abstract), filter(is_web_url, draft.links)) if draft.links
-            else tuple(find_urls(abstract)),
+            # The abstract is clean (collapsed); link targets from markup are checked here.
+            links=merge_links(find_urls(abstract), [clean(u) for u in draft.links if is_web_url(u)])
+            if draft.links else tuple(find_urls(abstract)),
             arxiv_id=strip_version(draft.arxiv_id) if draft.arxiv_id else None,
             source=self.source_record,
             line=draft.line,

@@ -17,7 +17,7 @@ from readq.digest.furniture import is_furniture
 from readq.digest.mdblocks import tables_and_details
 from readq.digest.mdlines import MIN_DETACHED, detached_pairs
 from readq.model import Entry
-from readq.textclean import clean, has_unsafe, utf8_is_clean
+from readq.textclean import clean, has_unsafe, utf8_needs_cleaning
 
 UNKNOWN = "unknown"
 
@@ -137,6 +137,7 @@ def parse_text(text: str, *, source: str, today: _dt.date, unsafe: bool | None =
 def parse_bytes(data: bytes, *, source: str, today: _dt.date) -> ParseResult:
     """Decode then parse; `DigestError` (binary, bad encoding) propagates."""
     text, codec = decode_with_codec(data)
-    # UTF-8 bytes are checked for unsafe characters at memory speed; other encodings by `parse_text`.
-    unsafe = (not utf8_is_clean(data)) if codec == "utf-8" else None
+    # UTF-8 bytes are checked at memory speed for what must go before parsing; other encodings by
+    # `parse_text`. Other control characters are removed from each field (`prose.collapse`).
+    unsafe = utf8_needs_cleaning(data) if codec == "utf-8" else None
     return parse_text(text, source=source, today=today, unsafe=unsafe)
