@@ -267,6 +267,7 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
     cur: Draft | None = None
     pending = Draft(title="", line=0)
     meta_first: bool | None = None
+    votes_first = False  # the page prints each card's vote count before its title
     last_abstract_line = 0
     # Card boundaries on listing pages whose cards carry no abstract: once a link to another
     # paper or a "Submitted by" appears after a title, what follows belongs to the next card.
@@ -282,6 +283,7 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
                     drafts.append(cur)
                 if meta_first is None:
                     meta_first = pending.upvotes is not None or pending.has_meta
+                    votes_first = pending.upvotes is not None
                 cur = Draft(title=text, line=item.number)
                 if meta_first or pending.arxiv_id:
                     _merge_pending(cur, pending)
@@ -364,6 +366,13 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
                 user_next = False
                 if len(s) <= 40 and " " not in s:
                     continue
+            votes = mdmeta.vote_count(s) if len(s) <= 8 else False
+            if votes is not False and votes is not True:  # a bare count: a card's votes or comments
+                if cur is None or crossed:
+                    pending.upvotes, pending.has_meta = votes, True  # type: ignore[assignment]
+                elif cur.upvotes is None and not votes_first:
+                    cur.upvotes, cur.has_meta = votes, True  # type: ignore[assignment]
+                continue  # a count after the votes is the comment count
             found = _meta_pieces(s, ctx)
             if found is not None:
                 if set(found) == {"submitted"}:  # a card's "Submitted by" line: the next card begins
