@@ -71,11 +71,6 @@ def clean(text: str) -> str:
     return UNSAFE_RE.sub("", _SEQUENCE_RE.sub("", text))
 
 
-def clean_opt(text: str | None) -> str | None:
-    """`clean` for optional fields."""
-    return clean(text) if text else text
-
-
 def clean_strings(values: tuple[str, ...]) -> tuple[str, ...]:
     """`clean` over a tuple (authors, links), dropping entries that end up empty."""
     if not any(UNSAFE_RE.search(v) for v in values):

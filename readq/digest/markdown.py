@@ -1,14 +1,21 @@
-"""Markdown saved by web clippers and note apps (MarkDownload, Obsidian Web Clipper, Joplin).
+"""Markdown saved by web clippers, note apps and converters (MarkDownload, Obsidian Web Clipper,
+Joplin, NotebookLM, reader services, HTML converted by `html.py`).
+
+Inline Markdown (emphasis, escapes, links, reference links, images, HTML, LaTeX) is read by
+markdown-it-py (`mdinline`). The line structure is repaired first (`mdlines`: link text wrapped
+over lines, titles split over two headings, links written as label + URL line, front matter;
+`mdblocks`: paper tables and `<details>` blocks become cards), because captures break
+Markdown's block structure in ways a block parser would keep as broken.
 
 A paper starts at a *title*: a heading whose text is a link (`### [Title](…/papers/2502.12345)`,
-reference style `### [Title][1]`), a plain heading at the level the linked headings use, or -
-in documents without such headings - a list item or line that links to a paper page. Everything
-else is classified line by line: metadata ("- 12 upvotes", "[• 8 authors](…)", "Published on
+reference style `### [Title][1]`), a plain heading at the level the titles use, or - in documents
+without such headings - a line that links to a paper page. Every other line is classified:
+metadata (`mdmeta`: "- 12 upvotes", "[• 8 authors](…)", org links, vote buttons, "Published on
 Feb 12", "Authors: …"), navigation and images (skipped), lone URLs (links or the arXiv ID), and
-prose (the abstract). Text before the first title is page chrome, read only for the digest date.
-
-Wrapped link text (`### [Long title\\nwrapped](url)`) is re-joined first. Lines longer than
-`MAX_MARKUP_LINE` are treated as plain prose, which keeps every regex here linear in practice.
+prose (the abstract). Cards without abstracts (today's daily page) are split where the next card
+begins: a link to another paper or a "Submitted by" line. Papers merely mentioned after the
+listing (comments, references, citations) are not read. Text before the first title is page
+chrome, read only for the digest date.
 """
 
 from __future__ import annotations
