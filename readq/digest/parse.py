@@ -96,11 +96,13 @@ def _maybe_markup(title: str) -> bool:
 
 
 def real_titles(entries: list[Entry], ctx: Context) -> list[Entry]:
-    """Every layout's papers pass one last check: no title is a URL, an image or link markup."""
-    kept = [e for e in entries if not _maybe_markup(e.title) or NOT_A_TITLE.search(e.title) is None]
+    """Every layout's papers pass one last check: no title is empty, a URL, an image or link markup."""
+    kept = [e for e in entries if e.title and (not _maybe_markup(e.title) or NOT_A_TITLE.search(e.title) is None)]
     if len(kept) != len(entries):
         for e in entries:
-            if _maybe_markup(e.title) and NOT_A_TITLE.search(e.title):
+            if not e.title:  # a title made only of control characters, all removed
+                ctx.warn(e.line, "a title with no printable text, skipped")
+            elif _maybe_markup(e.title) and NOT_A_TITLE.search(e.title):
                 ctx.warn(e.line, f"not a paper title (a link or image), skipped: {e.title[:80]!r}")
     return kept
 
