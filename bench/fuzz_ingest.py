@@ -166,6 +166,8 @@ class Stats:
     masked: int = 0
     slow: int = 0
     bad_titles: int = 0
+    unsafe: int = 0
+    bad_links: int = 0
     slowest: float = 0.0
     findings: dict[str, Finding] = field(default_factory=dict)
 
@@ -271,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
             stats.crashes += kind == "crash"
             stats.masked += kind == "masked"
             stats.bad_titles += kind == "bad-title"
+            stats.unsafe += kind == "unsafe-text"
+            stats.bad_links += kind == "bad-link"
             if sig not in stats.findings:
                 stats.findings[sig] = Finding(kind, sig, detail, data)
                 print(f"[{n}] new {kind}: {sig}", flush=True)
@@ -282,7 +286,10 @@ def main(argv: list[str] | None = None) -> int:
           f"slowest {stats.slowest * 1000:.0f} ms)")
     print(f"crashes (non-DigestError exceptions from parse_bytes): {stats.crashes}")
     print(f"masked parser exceptions (internal parser error warnings): {stats.masked}")
-    print(f"entries with empty/unstripped titles: {stats.bad_titles}; slow inputs: {stats.slow}")
+    print(f"entries with an empty, unstripped, URL, image or link-markup title: {stats.bad_titles}; "
+          f"slow inputs: {stats.slow}")
+    print(f"entries with a control or bidi character in a field: {stats.unsafe}; "
+          f"with a non-http(s) link: {stats.bad_links}")
     args.out.mkdir(parents=True, exist_ok=True)
     for i, finding in enumerate(stats.findings.values()):
         small = shrink(finding.data, finding.signature) if finding.kind != "slow" else finding.data
