@@ -44,7 +44,7 @@ class SearchIndex:
     """Search a library by the readq query syntax; see the package docstring."""
 
     def __init__(self, papers: Sequence[Paper], *, warm: bool = False) -> None:
-        """Build the index (~5 s at 100k; see `readq.search.cache.load_or_build` to reuse one).
+        """Build the index (seconds at 100k papers; `readq.search.cache.load_or_build` reuses a saved one).
 
         `warm=True` starts `start_warmup()` right away.
         """

@@ -19,8 +19,7 @@ Catalogue mode (`catalog=True`, used by `Library.search_index`): the library vou
 are its catalogue of generation `key` in stored order, so what changes only with a catalogue write
 (recency order, year, upvotes, authors, seen counts, links, orgs) is saved too (`col.*` arrays, `orgs`
 and an `ids_digest` in the header) and loaded instead of read from 100k Paper objects; the papers are
-matched by their ids only. Measured at 100k (2-core VM, `Library.search_index` with the saved
-index, numpy import included, 3 runs each): 0.67-0.73 s -> 0.22-0.26 s. Status and starred are still
+matched by their ids only. Status and starred are still
 read from the papers (they change with the journal), and the text columns (`titles`, `abstracts`)
 are read lazily, by the first search that needs them.
 
@@ -67,7 +66,7 @@ def index_path(cache_dir: Path | str) -> Path:
 
 
 def fingerprint(papers: Sequence[Paper], columns: tuple[list[str], list[str], list[str]] | None = None) -> str:
-    """Identity of the indexed text: ids in order, titles, abstract lengths (~50 ms at 100k)."""
+    """Identity of the indexed text: ids in order, titles, abstract lengths."""
     ids, titles, abstracts = columns or text_columns(papers)
     h = hashlib.blake2b(digest_size=20)
     h.update(f"{len(ids)}\n".encode())
@@ -153,7 +152,7 @@ def load_state(path: Path, papers: Sequence[Paper], key: str | None, *, catalog:
     decoding the papers (see `SearchState`).
 
     With `catalog=True` (see `load_or_build`) and a file saved that way, `papers` must have the
-    saved ids in the saved order (~25 ms at 100k instead of the ~0.2 s text fingerprint: the key,
+    saved ids in the saved order (much cheaper than the text fingerprint: the key,
     a catalogue generation, already names the text), and the saved catalogue columns are used.
     """
     with open(path, "rb") as f:

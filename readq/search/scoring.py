@@ -102,7 +102,7 @@ def _verify(st: SearchState, idx: np.ndarray, needle: str, fold: Callable[[str],
     """Exact check of candidates only: title hit scores as a title prefix, abstract as inside.
 
     Batches of list comprehensions (`needle in text`, no per-document numpy writes, no call when
-    `fold` is the identity) then vectorised scoring: ~2-3x faster than a per-document loop.
+    `fold` is the identity) then vectorised scoring, rather than a per-document loop.
     """
     out = np.zeros(st.n, dtype=np.int16)
     titles, abstracts = st.titles, st.abstracts

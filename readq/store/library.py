@@ -68,7 +68,7 @@ class Library(LoadedLibrary):
         if view is not None:
             try:
                 positions = view.select(sel)
-                return Selected(view=view, positions=positions, spans=view.check(positions))
+                return Selected(view=view, positions=positions, spans=view.spans(positions))
             except StaleLayout:
                 pass
         papers = self.papers()
@@ -296,7 +296,7 @@ class Library(LoadedLibrary):
 
         The index is derived from the text and keyed by the catalogue generation, so every import
         makes the saved one stale; the app would then rebuild it on its next start before it can
-        filter (measured at 100k papers: 11 s to filterable instead of 1.6 s). An import already
+        filter. An import already
         holds every paper, so it pays those seconds instead. A library that never saved an index
         (never searched) gets none. True when it rebuilt one."""
         if self._papers is None or self.generation is None or not self.cache_dir.is_dir():

@@ -107,7 +107,7 @@ class CatalogView:
             raise StaleLayout(f"{self.source.index_path}: record offsets do not match the catalogue")
         return prefix.index(b":") + 1 + start, end - (2 if data[end - 2] == 44 else 1)
 
-    def check(self, positions: Sequence[int]) -> list[tuple[int, int]]:
+    def spans(self, positions: Sequence[int]) -> list[tuple[int, int]]:
         """Raise StaleLayout unless every position's record is where index.json says (cheap: a
         prefix compare per record), so output can stream without finding a bad record halfway.
         Returns the records' spans, for `records`."""
@@ -135,9 +135,9 @@ class CatalogView:
     def records(self, positions: Sequence[int], spans: Sequence[tuple[int, int]] | None = None
                 ) -> Iterator[dict[str, Any]]:
         """`record` of each position, lazily, after checking them all (StaleLayout) first, unless
-        `spans` come from `check(positions)`."""
+        `spans` come from `spans(positions)`."""
         if spans is None:
-            spans = self.check(positions)
+            spans = self.spans(positions)
         return map(self._decode, positions, spans)
 
     def raw_records(self, positions: Sequence[int], spans: Sequence[tuple[int, int]]) -> Iterator[bytes]:
@@ -154,7 +154,7 @@ class CatalogView:
             want = b'"status":"%s","starred":%s' % (status.value.encode(), b"true" if starred else b"false")
             k = rec.find(b',"status":"')
             j = rec.find(b',"sources":', k) if k >= 0 else -1
-            if j < 0 or self.ids[i] in self.overlay or b',"tags":' not in rec:
+            if j < 0 or self.ids[i] in self.overlay or rec.find(b',"tags":', j) < 0:
                 yield orjson.dumps(self._decode(i, (start, end)))
             elif rec[k + 1 : j] != want:
                 yield b"".join((rec[: k + 1], want, rec[j:]))

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from readq.model import Paper, Status
-from readq.selection import Selection
+from readq.selection import SORT_KEYS, Selection
 
 STATUS_GLYPHS = {
     Status.NEW: "•",
@@ -52,18 +52,6 @@ def queue_predicate(queue: str, papers: Sequence[Paper] = ()) -> Callable[[Paper
     return sel.predicate(names)
 
 
-def _sort_key(sort: str) -> Callable[[Paper], object]:
-    if sort == "date":
-        return lambda p: p.date or ""
-    if sort == "upvotes":
-        return lambda p: p.upvotes if p.upvotes is not None else -1
-    if sort == "title":
-        return lambda p: p.title.casefold()
-    if sort == "seen":
-        return lambda p: len(p.sources)
-    raise ValueError(f"unknown sort {sort!r}")
-
-
 def default_descending(sort: str) -> bool:
     """Dates, upvotes and sightings read best biggest first; titles A to Z."""
     return sort in ("date", "upvotes", "seen")
@@ -97,7 +85,7 @@ def build_view(
     if cancel is not None and cancel():
         return None
     if spec.sort != "relevance":
-        key = _sort_key(spec.sort)
+        key = SORT_KEYS[spec.sort]
         # sorted() is stable: equal keys keep their relevance (or newest-first) order.
         order.sort(key=lambda i: key(papers[i]), reverse=default_descending(spec.sort))
     if spec.reverse:
