@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from readq.vocab import CITE_FORMATS, STATUS_WORDS
-from readq.textclean import clean, clean_json_records, clean_paper
 
 if TYPE_CHECKING:
     from readq.store import Library
@@ -197,6 +196,8 @@ def _selection(status: str | None = None, starred: bool = False, query: str | No
 def _dump_json(papers: Sequence[Paper]) -> None:
     import orjson
 
+    from readq.textclean import clean_paper
+
     _dump_lines(orjson.dumps(clean_paper(p).as_json()) for p in papers)
 
 
@@ -205,6 +206,8 @@ def _dump_lines(records: Iterable[bytes], batch: int = 1000) -> None:
     text at once). One line per paper also keeps the output greppable; it is the byte form the
     catalogue stores, so `list --json` can copy records instead of decoding and re-encoding them."""
     import itertools
+
+    from readq.textclean import clean_json_records
 
     out = sys.stdout.buffer
     it = iter(records)
@@ -246,6 +249,8 @@ def list_cmd(obj: Ctx, status: str | None, starred: bool, tag: str | None, query
     if as_json:
         _dump_lines(chosen.json_records())
         return
+    from readq.textclean import clean
+
     out = []
     for p in chosen.papers():
         star = "★" if p.starred else " "
@@ -263,6 +268,8 @@ def list_cmd(obj: Ctx, status: str | None, starred: bool, tag: str | None, query
 @guarded
 def show_cmd(obj: Ctx, paper_id: str, as_json: bool) -> None:
     """Show one paper in full."""
+    from readq.textclean import clean_paper
+
     paper = clean_paper(obj.library().one(paper_id))
     if as_json:
         _dump_json([paper])

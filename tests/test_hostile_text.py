@@ -195,3 +195,14 @@ def test_lone_control_characters_never_reach_a_field(insert: str) -> None:
         for e in result.entries:
             for value in (e.title, e.abstract, e.org or "", *e.authors, *e.links):
                 assert not has_unsafe(value), value
+
+
+def test_answers_from_the_servers_are_cleaned_too() -> None:
+    """`resolve` and `fetch` store what Hugging Face and arXiv answer: untrusted like a digest."""
+    from readq.identity.record import Found
+
+    found = Found(arxiv_id="2501.00001", title="T\x1b]0;x\x07itle\u202e", source="hf",
+                  authors=("A\x1b[31mlice",), abstract="Ab\x9b2Jstract", org="O\x07rg",
+                  links=("javascript:alert(1)", "https://ok.example/"))
+    assert (found.title, found.authors, found.abstract, found.org, found.links) == (
+        "Title", ("Alice",), "Abstract", "Org", ("https://ok.example/",))
