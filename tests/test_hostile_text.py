@@ -110,17 +110,21 @@ def _ids(lib: Path) -> list[str]:
     return [line.split()[0] for line in run(lib, "list").splitlines()]
 
 
-def test_every_output_path_is_safe(hostile_lib: Path) -> None:
-    assert_safe(run(hostile_lib, "list"), "list")
-    assert_safe(run(hostile_lib, "list", "--json"), "list --json")
-    for pid in _ids(hostile_lib):
-        assert_safe(run(hostile_lib, "show", pid), "show")
-        assert_safe(run(hostile_lib, "show", pid, "--json"), "show --json")
-        assert_safe(run(hostile_lib, "link", pid), "link")
-        for fmt in CITES:
-            assert_safe(run(hostile_lib, "cite", pid, "--format", fmt), f"cite {fmt}")
+def assert_every_output_safe(lib: Path) -> None:
+    """`list`, `list --json`, and per paper `show`, `show --json`, `link`, `cite` in every format;
+    `export` in every format."""
+    assert_safe(run(lib, "list"), "list")
+    assert_safe(run(lib, "list", "--json"), "list --json")
+    for pid in _ids(lib):
+        for args in (("show", pid), ("show", pid, "--json"), ("link", pid),
+                     *(("cite", pid, "--format", fmt) for fmt in CITES)):
+            assert_safe(run(lib, *args), " ".join(args))
     for fmt in EXPORTS:
-        assert_safe(run(hostile_lib, "export", "--format", fmt), f"export {fmt}", crlf=fmt == "csv")
+        assert_safe(run(lib, "export", "--format", fmt), f"export {fmt}", crlf=fmt == "csv")
+
+
+def test_every_output_path_is_safe(hostile_lib: Path) -> None:
+    assert_every_output_safe(hostile_lib)
 
 
 def test_csv_export_has_no_live_formula(hostile_lib: Path) -> None:
@@ -147,15 +151,7 @@ def _old_library(tmp_path: Path) -> Path:
 
 
 def test_old_unclean_record_is_safe_on_every_output_path(tmp_path: Path) -> None:
-    lib = _old_library(tmp_path)
-    pid = _ids(lib)[0]
-    assert_safe(run(lib, "list"), "list")
-    assert_safe(run(lib, "list", "--json"), "list --json")
-    assert_safe(run(lib, "show", pid), "show")
-    for fmt in CITES:
-        assert_safe(run(lib, "cite", pid, "--format", fmt), f"cite {fmt}")
-    for fmt in EXPORTS:
-        assert_safe(run(lib, "export", "--format", fmt), f"export {fmt}", crlf=fmt == "csv")
+    assert_every_output_safe(_old_library(tmp_path))
 
 
 def test_tui_detail_and_row_of_an_old_record_are_safe(tmp_path: Path) -> None:
