@@ -4,7 +4,7 @@
     python bench/parse_bench.py dump OUT.jsonl [FILE ...]    # every parse result, one JSON line each
     python bench/parse_bench.py compare A.jsonl B.jsonl      # exit 1 and show the first difference
     python bench/parse_bench.py time FILE [--repeat N]       # in-process decode+parse, median seconds
-    python bench/parse_bench.py speed --old DIR [--papers 100000] [--rounds 5]
+    python bench/parse_bench.py speed --old DIR [--papers 100000] [--rounds 5] [--extra FILE ...]
         # MB/s of the seeds and a synthetic digest, the code in DIR (e.g. `git archive main readq |
         # tar -x -C DIR`) against this checkout, alternating old/new in fresh processes; medians
 
@@ -207,7 +207,12 @@ def cmd_speed(args: argparse.Namespace) -> None:
     seeds = sorted(str(p) for p in (ROOT / "sample_digests").iterdir() if p.is_file())
     synth = str(_synthetic(args.papers))
     groups = {"seeds": seeds, f"synthetic {args.papers // 1000}k": [synth]}
-    files = seeds + [synth]
+    for extra in args.extra:  # e.g. Markdown captures, each repeated 40 times into one file
+        path = Path("/tmp/readq-parse-bench") / f"x40-{Path(extra).name}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(Path(extra).read_bytes() * 40)
+        groups[Path(extra).name[:18]] = [str(path)]
+    files = [f for members in groups.values() for f in members]
     size = {f: Path(f).stat().st_size / 1e6 for f in files}
     codes = {"old": str(Path(args.old).resolve()), "new": str(ROOT)}
     rates: dict[tuple[str, str], list[float]] = {}
@@ -251,6 +256,7 @@ def main() -> None:
     s.add_argument("--old", required=True, help="a folder holding the old `readq` package")
     s.add_argument("--papers", type=int, default=100_000)
     s.add_argument("--rounds", type=int, default=5)
+    s.add_argument("--extra", nargs="*", default=[], help="more inputs, each timed as its own row (x40)")
     m = sub.add_parser("time-many")
     m.add_argument("code")
     m.add_argument("files", nargs="+")
