@@ -103,7 +103,11 @@ def _mutate(text: str, rng: random.Random) -> str:
     return out
 
 
-def corpus(extra: list[str]) -> Iterator[tuple[str, bytes]]:
+def corpus(extra: list[str], only: bool = False) -> Iterator[tuple[str, bytes]]:
+    if only:  # just the files named (e.g. the seeds and a synthetic digest)
+        for name in extra:
+            yield name, Path(name).read_bytes()
+        return
     files = sorted(p for d in CORPUS_DIRS for p in d.iterdir() if p.is_file())
     for path in files:
         yield str(path.relative_to(ROOT)), path.read_bytes()
@@ -120,7 +124,7 @@ def cmd_dump(args: argparse.Namespace) -> None:
     t0 = time.perf_counter()
     count = 0
     with open(args.out, "w", encoding="utf-8") as out:
-        for name, data in corpus(args.files):
+        for name, data in corpus(args.files, args.only):
             out.write(json.dumps(dump_result(name, data), ensure_ascii=False, sort_keys=True) + "\n")
             count += 1
     print(f"{count} parses dumped to {args.out} in {time.perf_counter() - t0:.1f}s")
@@ -246,6 +250,7 @@ def main() -> None:
     d = sub.add_parser("dump")
     d.add_argument("out")
     d.add_argument("files", nargs="*")
+    d.add_argument("--only", action="store_true", help="dump just FILEs (no fixtures, no mutants)")
     c = sub.add_parser("compare")
     c.add_argument("a")
     c.add_argument("b")
