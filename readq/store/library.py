@@ -22,6 +22,7 @@ from readq.model import Entry, Paper, Status
 from readq.selection import Selection
 from readq.store.atomic import atomic_write
 from readq.store.errors import StaleLayout
+from readq.store.forked import Forked
 from readq.store.journal import JournalRecord
 from readq.store.layout import ORDER_NEWEST_FIRST, SCHEMA_VERSION, PaperTable, build_index, stat_key
 from readq.store.loaded import LoadedLibrary, paused_gc
@@ -58,6 +59,11 @@ def _now() -> str:
 
 class Library(LoadedLibrary):
     """A reading-queue library stored in one directory."""
+
+    #: Build and save the search index in every import's catalogue write (`readq import` sets it;
+    #: see `readq.store.forked` for why it is built alongside the write). Without it the first
+    #: search or app start after an import loads the whole catalogue and builds the index itself.
+    index_on_import = False
 
     def select(self, sel: Selection, *, rank: Callable[[list[Paper]], list[Paper]] | None = None) -> Selected:
         """The papers `sel` picks, in its order, reading as little of the catalogue as it can.
@@ -213,7 +219,7 @@ class Library(LoadedLibrary):
             report.merged = len(touched) - report.new
             if report.changed:
                 self._sorted_ids = None
-                self._write_catalog()
+                self._write_catalog(search_index=self.index_on_import)
                 self.version += 1
         return report
 
@@ -225,16 +231,36 @@ class Library(LoadedLibrary):
             if self.papers_path.exists() or self._papers:
                 self._write_catalog()
 
-    def _write_catalog(self) -> None:
-        """Write papers.json then index.json, then empty the journal. Caller holds the lock."""
+    def _write_catalog(self, *, search_index: bool = False) -> None:
+        """Write papers.json then index.json, then empty the journal. Caller holds the lock.
+
+        With `search_index`, a forked child builds and saves the search index for the new
+        generation meanwhile (`readq.store.forked`); a failure there is a warning, never a failed write."""
         assert self._papers is not None
         generation = uuid.uuid4().hex
+        ordered = self.papers()  # stored newest first, so the next load skips the sort
+        builder = Forked(lambda: self._save_search_index(ordered, generation)) if search_index else None
+        try:
+            self._write_catalog_files(ordered, generation)
+        except BaseException:
+            if builder is not None:
+                builder.cancel()
+            raise
+        failure = builder.wait() if builder is not None else None
+        if failure:
+            self.warnings.append(f"search index not saved ({failure}); the next search rebuilds it")
+
+    def _save_search_index(self, ordered: list[Paper], generation: str) -> None:
+        from readq.search.cache import load_or_build
+
+        load_or_build(ordered, self.cache_dir, generation, warm=False, catalog=True)
+
+    def _write_catalog_files(self, ordered: list[Paper], generation: str) -> None:
         seq = max(self._journal.last_seq, self._catalog_seq)
         meta = {"schema": SCHEMA_VERSION, "generation": generation, "journal_seq": seq, "written": _now(),
                 "order": ORDER_NEWEST_FIRST}
         db = self._tinydb()
         assert self._storage is not None
-        ordered = self.papers()  # stored newest first, so the next load skips the sort
         self._storage.offset_tables = ("papers",)
         with self._storage.batch():
             db.drop_tables()
@@ -290,21 +316,6 @@ class Library(LoadedLibrary):
         # `list --query` pass `papers()`); load_index still checks the ids against the saved ones.
         catalog = self._papers is not None and len(papers) == len(self._papers)
         return load_or_build(papers, self.cache_dir, self.generation, warm=warm, catalog=catalog)
-
-    def refresh_saved_search_index(self) -> bool:
-        """After an import: rebuild the saved search index if there is one (for an older catalogue).
-
-        The index is derived from the text and keyed by the catalogue generation, so every import
-        makes the saved one stale; the app would then rebuild it on its next start before it can
-        filter (measured at 100k papers: 11 s to filterable instead of 1.6 s). An import already
-        holds every paper, so it pays those seconds instead. A library that never saved an index
-        (never searched) gets none. True when it rebuilt one."""
-        if self._papers is None or self.generation is None or not self.cache_dir.is_dir():
-            return False
-        if not any(self.cache_dir.glob("search-index.v*.bin")):
-            return False
-        self.search_index(self.papers(), warm=False)
-        return True
 
     def close(self) -> None:
         if self._db is not None:
