@@ -279,7 +279,6 @@ def show_cmd(obj: Ctx, paper_id: str, as_json: bool) -> None:
 # ---------------------------------------------------------------------------- state changes
 def _resolve_all(lib: Library, ids: Sequence[str]) -> list[str]:
     """Resolve every ID first, so one bad ID changes nothing."""
-    lib.load_index()
     return [lib.resolve(i) for i in ids]
 
 

@@ -23,8 +23,9 @@ from readq.selection import Selection
 from readq.store.atomic import atomic_write
 from readq.store.errors import StaleLayout
 from readq.store.forked import Forked
+from readq.store.idtable import IDS_FILE, IdTable, catalog_stamp, write_id_table
 from readq.store.journal import JournalRecord
-from readq.store.layout import ORDER_NEWEST_FIRST, SCHEMA_VERSION, PaperTable, build_index, stat_key
+from readq.store.layout import ORDER_NEWEST_FIRST, SCHEMA_VERSION, PaperTable, build_index, catalog_generation, stat_key
 from readq.store.loaded import LoadedLibrary, paused_gc
 from readq.store.ops import IDENTITY_FIELDS, Change, clean_tag, plan_ops
 from readq.store.view import CatalogView, Selected, ViewSource, open_view
@@ -64,6 +65,7 @@ class Library(LoadedLibrary):
     #: see `readq.store.forked` for why it is built alongside the write). Without it the first
     #: search or app start after an import loads the whole catalogue and builds the index itself.
     index_on_import = False
+    _ids_fresh: str | None = None  # the generation ids.bin is known to be written for
 
     def select(self, sel: Selection, *, rank: Callable[[list[Paper]], list[Paper]] | None = None) -> Selected:
         """The papers `sel` picks, in its order, reading as little of the catalogue as it can.
@@ -161,6 +163,10 @@ class Library(LoadedLibrary):
             return []
         if not self.path.exists() or not self.papers_path.exists():
             self._ensure()
+        if not self._loaded and all(fld in ("status", "starred") for _, fld, _ in wanted):
+            few = self._write_few(wanted)
+            if few is not None:
+                return few
         with self._write_lock():
             self._ensure()
             self.refresh()
@@ -172,7 +178,60 @@ class Library(LoadedLibrary):
             for pid, fld, value in ops:
                 self._apply(pid, fld, value)
             self.version += 1
+            self._keep_id_table(seq)
         return changes
+
+    def _write_few(self, wanted: Sequence[tuple[str, str, Any]]) -> list[Change] | None:
+        """Status and star changes from an unloaded library (`readq mark`): the papers are found in
+        ids.bin and their states brought up to date from the journal, so nothing else is read
+        (see `readq.store.idtable`). None, and the caller loads the library, when ids.bin is
+        missing or not for this catalogue. The object is left unloaded."""
+        with self._write_lock():
+            table = IdTable.open(self.path / IDS_FILE, catalog_stamp(self.papers_path))
+            if table is None:
+                return None
+            try:
+                resolved: dict[str, str] = {}
+
+                def resolve(raw: str) -> str:
+                    if raw not in resolved:
+                        pid = resolved[raw] = table.resolve(raw)
+                        state = table.state(pid)
+                        if state is None:  # pragma: no cover - resolve found it
+                            raise LookupError(pid)
+                        self._state[pid] = state
+                    return resolved[raw]
+
+                self._state, self._catalog_seq = {}, table.seq
+                for raw, _fld, _value in wanted:
+                    resolve(raw)
+                self._journal.reset()
+                self._replay(self._journal.read_new())
+                ops, changes = plan_ops(wanted, resolve, self._current)
+                if ops:
+                    seq = max(self._journal.last_seq, table.seq) + 1
+                    self._journal.append(JournalRecord(seq=seq, ops=tuple(ops), ts=_now()))
+                    self.version += 1
+                return changes
+            finally:
+                table.close()
+                self._state, self._tags, self._overlay, self._catalog_seq = {}, {}, {}, 0
+                self._external.clear()
+                self._journal.reset()
+
+    def _keep_id_table(self, seq: int) -> None:
+        """Rewrite ids.bin from the loaded state (as of journal `seq`) when it is missing or stale.
+        Caller holds the write lock and has applied everything up to `seq`."""
+        generation = catalog_generation(self.papers_path)
+        if generation is None or self._ids_fresh == generation:
+            return
+        table = IdTable.open(self.path / IDS_FILE, generation)
+        if table is None:
+            rows = ((pid, status, starred) for pid, (status, starred) in self._state.items())
+            write_id_table(self.path / IDS_FILE, rows, generation, seq, durable=self.durable)
+        else:
+            table.close()
+        self._ids_fresh = generation
 
     # ------------------------------------------------------------------ importing
     def ingest(self, entries: Iterable[Entry]) -> IngestReport:
@@ -271,6 +330,9 @@ class Library(LoadedLibrary):
         index = build_index(ordered, self._state, self._tags, generation, seq,
                             self._storage.offsets.get("papers"), self.papers_path.stat().st_size)
         atomic_write(self.index_path, orjson.dumps(index), durable=self.durable)
+        write_id_table(self.path / IDS_FILE, ((pid, *self._state[pid]) for pid in index["ids"]), generation, seq,
+                       durable=self.durable)
+        self._ids_fresh = generation
         self._journal.rewrite([])
         self._overlay = {}
         self._positions = None
