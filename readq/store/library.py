@@ -312,7 +312,9 @@ class Library(LoadedLibrary):
     def _save_search_index(self, ordered: list[Paper], generation: str) -> None:
         from readq.search.cache import load_or_build
 
-        load_or_build(ordered, self.cache_dir, generation, warm=False, catalog=True)
+        # not fsynced: the catalogue write is what must be durable; a saved index lost or torn by a
+        # crash fails its checks on load and is rebuilt
+        load_or_build(ordered, self.cache_dir, generation, warm=False, catalog=True, durable=False)
 
     def _write_catalog_files(self, ordered: list[Paper], generation: str) -> None:
         seq = max(self._journal.last_seq, self._catalog_seq)
