@@ -48,6 +48,7 @@ CHUNK_DOCS = 2048  # 11 bits of local doc id in the sort key
 _DOC_BITS = 11
 _HASH_MASK = np.uint64((1 << 53) - 1)
 _P = np.uint64(1099511628211)
+_ALL_BYTES = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 _WORD = np.zeros(256, dtype=bool)
 _WORD[list(b"0123456789abcdefghijklmnopqrstuvwxyz")] = True
@@ -95,9 +96,8 @@ def _token_hashes(buf: bytes, arr: np.ndarray, starts: np.ndarray, lens: np.ndar
     """53-bit hash of each token from unaligned little-endian 8-byte loads."""
     n = len(arr) - 8
     view = np.ndarray(shape=(n,), dtype="<u8", buffer=buf, offset=0, strides=(1,))
-    h = view[starts]
-    short = lens < 8
-    h[short] &= (np.uint64(1) << (lens[short].astype(np.uint64) * np.uint64(8))) - np.uint64(1)
+    # keep the first min(len, 8) bytes: one shift per token instead of a masked update (tokens are >= 1 byte)
+    h = view[starts] & (_ALL_BYTES >> ((np.uint64(8) - np.minimum(lens, 8).astype(np.uint64)) * np.uint64(8)))
     k = 8
     idx = np.flatnonzero(lens > 8)
     while idx.size:
@@ -470,7 +470,8 @@ def _recover_dense_spellings(texts: Sequence[str], dense_hashes: np.ndarray, voc
     n_words, starts, ends = _token_bounds(arr[:-8])
     h = _token_hashes(buf, arr, starts, ends - starts)
     want = {int(x) for x in dense_hashes.tolist()} - vocab.ids.keys()
-    for i, x in enumerate(h.tolist()):
+    hits = np.flatnonzero(np.isin(h, np.fromiter(want, dtype=np.uint64, count=len(want))))
+    for i, x in zip(hits.tolist(), h[hits].tolist()):  # first occurrence of each, in buffer order
         if x in want:
             vocab.add(x, buf[int(starts[i]) : int(ends[i])], i >= n_words)
             want.discard(x)
