@@ -1,7 +1,8 @@
 """The reading half of the library: loading the catalogue, replaying the journal, reading state.
 
-Loading is lazy and three-speed, because most commands need little: state changes (`mark`,
-`tag`) read index.json (ids and state) plus the journal; `list`, `show` and `export` answer from a
+Loading is lazy and three-speed, because most commands need little: status and star changes
+(`mark`, `star`) find their papers in ids.bin (`readq.store.idtable`) and replay the journal, other
+state changes (`tag`) read index.json (ids and state) plus the journal; `list`, `show` and `export` answer from a
 `CatalogView` that decodes only the records they print; the TUI and imports read the whole
 catalogue, streamed. Journal operations on notes, tags and identity fields that the catalogue
 does not hold yet are kept as an overlay, so every view shows them.
