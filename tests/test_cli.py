@@ -210,3 +210,22 @@ def test_list_on_a_missing_library_says_how_to_start(tmp_path: Path) -> None:
     assert result.exit_code == 0 and json.loads(result.stdout) == []
     assert "readq import" in result.stderr
     assert not (tmp_path / "nothing-here").exists()
+
+
+def test_a_failed_index_build_is_a_warning_not_a_failed_import(tmp_path: Path, samples: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index is built in a forked child; if that fails, the papers are still imported."""
+    from readq.store import Library
+
+    def broken(self: Library, ordered: object, generation: str) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(Library, "_save_search_index", broken)
+    lib = tmp_path / "lib"
+    result = run(lib, "import", str(sorted(samples.glob("*.txt"))[0]))
+    assert result.exit_code == 0, result.output
+    assert "search index not saved" in result.output and "disk on fire" in result.output
+    assert not list((lib / "cache").glob("search-index.v*.bin"))
+    monkeypatch.undo()
+    assert papers(lib)
+    assert run(lib, "list", "--query", "video").exit_code in (0, 1)
