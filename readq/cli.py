@@ -143,7 +143,7 @@ def _open_tui(obj: Ctx) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="Only print warnings and errors.")
 @click.option("--no-index", is_flag=True,
-              help="Do not refresh the saved search index (the app then rebuilds it on its next start).")
+              help="Do not build the search index (the first search or app start then builds it).")
 @click.option("--dry-run", is_flag=True,
               help="Show per file the layout recognised and the papers it would import; change nothing.")
 @pass_ctx
@@ -155,10 +155,8 @@ def import_cmd(obj: Ctx, paths: Sequence[str], as_json: bool, quiet: bool, no_in
     if dry_run:
         _import_preview(paths, as_json)
         return
-
+    obj.library().index_on_import = not no_index
     report = import_paths(obj.library(), paths, progress=not quiet and not as_json)
-    if (report.new or report.merged) and not no_index:
-        _refresh_search_index(obj.library(), quiet or as_json)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     for error in report.errors:
@@ -171,17 +169,6 @@ def import_cmd(obj: Ctx, paths: Sequence[str], as_json: bool, quiet: bool, no_in
         click.echo(report.summary())
     if report.entries == 0:
         sys.exit(EXIT_NOTHING)
-
-
-def _refresh_search_index(lib: Library, quiet: bool) -> None:
-    """Keep a saved search index current after an import (see Library.refresh_saved_search_index);
-    the papers are saved already, so a failure here is a warning, never a failed import."""
-    if not quiet and sys.stderr.isatty():
-        click.echo("Updating the search index…", err=True)
-    try:
-        lib.refresh_saved_search_index()
-    except Exception as exc:  # noqa: BLE001 - derived data: the app rebuilds it
-        click.echo(f"warning: search index not updated ({exc}); the app rebuilds it on its next start", err=True)
 
 
 # ---------------------------------------------------------------------------- list / show
@@ -295,7 +282,6 @@ def show_cmd(obj: Ctx, paper_id: str, as_json: bool) -> None:
 # ---------------------------------------------------------------------------- state changes
 def _resolve_all(lib: Library, ids: Sequence[str]) -> list[str]:
     """Resolve every ID first, so one bad ID changes nothing."""
-    lib.load_index()
     return [lib.resolve(i) for i in ids]
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from readq.store.atomic import atomic_write, clean_temp_files, locked
 from readq.store import Library
+from readq.store.idtable import IDS_FILE
 from readq.store.layout import INDEX_FILE, JOURNAL_FILE, LOCK_FILE, PAPERS_FILE
 from readq.store.errors import LibraryCorrupt, LibraryError
 from readq.store.layout import dump_line_layout, read_json_file
@@ -57,6 +58,7 @@ def _clean_and_restore(
         os.replace(papers, aside)
         atomic_write(papers, backup.read_bytes())
         (library_path / INDEX_FILE).unlink(missing_ok=True)
+        (library_path / IDS_FILE).unlink(missing_ok=True)
         echo(f"restored {papers.name} from {backup.name}; the damaged file is kept as {aside.name}")
         echo("changes made after that backup was written and already folded into the damaged file are lost")
     return True
