@@ -29,7 +29,7 @@ from readq.digest import dates, meta
 from readq.digest.arxiv import split_authors
 from readq.digest.context import Context, Draft
 from readq.digest.furniture import is_furniture
-from readq.digest.links import arxiv_id_from_label, arxiv_id_from_url, find_urls
+from readq.digest.links import arxiv_id_from_url, find_urls
 from readq.digest.mdinline import Link, plain, render
 from readq.digest.mdlines import HEADING as _HEADING
 from readq.digest.mdblocks import tables_and_details
@@ -235,7 +235,7 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
     cut = _mentions_start(items)
     if cut < len(items):
         ctx.note(f"papers merely mentioned from line {items[cut].number} on (comments, references, citations) skipped")
-    all_items, items = items, items[:cut]
+    items = items[:cut]
     # Which headings are paper titles: the level(s) of headings that are a single link.
     linked = Counter(i.level for i in items if i.kind == "heading" and _title_link(i))
     paper_linked = Counter(
