@@ -194,8 +194,6 @@ def _dump_lines(records: Iterable[bytes], batch: int = 1000) -> None:
     catalogue stores, so `list --json` can copy records instead of decoding and re-encoding them."""
     import itertools
 
-    from readq.textclean import clean_json_records
-
     out = sys.stdout.buffer
     it = iter(records)
     first = True
@@ -204,7 +202,7 @@ def _dump_lines(records: Iterable[bytes], batch: int = 1000) -> None:
         if not chunk:
             break
         out.write(b"[\n  " if first else b",\n  ")
-        out.write(b",\n  ".join(clean_json_records(chunk)))  # records stored before ingest cleaned text
+        out.write(b",\n  ".join(chunk))
         first = False
     out.write(b"[]\n" if first else b"\n]\n")
     sys.stdout.flush()
