@@ -1,0 +1,59 @@
+"""The for-you score: the taste model's verdict blended with freshness, upvotes and sightings.
+
+Each signal is turned into a 0..1 rank (percentile among the papers ranked) so no raw scale
+dominates; the model's weight is much larger than the others, which only break near-ties and
+order the list when there is no model yet (then: newest, most upvoted, most seen first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from readq.model import Paper
+
+if TYPE_CHECKING:
+    import numpy as np
+
+W_MODEL = 1.0
+W_FRESH = 0.15
+W_UPVOTES = 0.10
+W_SEEN = 0.05
+
+
+def _percentile(values: Any) -> np.ndarray:
+    """Each value's rank in 0..1 (ties share the mean rank)."""
+    import numpy as np
+    from scipy.stats import rankdata
+
+    v = np.asarray(values, dtype=np.float64)
+    if len(v) < 2:
+        return np.zeros(len(v))
+    return (rankdata(v) - 1.0) / (len(v) - 1.0)
+
+
+def signals(papers: Sequence[Paper]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(freshness, upvotes, sightings) percentiles; an unknown date or upvote count ranks lowest."""
+    import numpy as np
+
+    dates = [p.date or "" for p in papers]
+    order = {d: i for i, d in enumerate(sorted(set(dates)))}
+    fresh = _percentile([order[d] if d else -1 for d in dates])
+    upvotes = _percentile([-1 if p.upvotes is None else p.upvotes for p in papers])
+    seen = np.minimum(np.fromiter((len(p.sources) for p in papers), dtype=np.float64,
+                                  count=len(papers)) - 1.0, 3.0).clip(0.0) / 3.0
+    return fresh, upvotes, seen
+
+
+def blend(papers: Sequence[Paper], model_scores: Any | None,
+          weights: tuple[float, float, float, float] = (W_MODEL, W_FRESH, W_UPVOTES, W_SEEN)
+          ) -> np.ndarray:
+    """One score per paper, higher first; `model_scores` None gives the no-model order."""
+    import numpy as np
+
+    w_model, w_fresh, w_up, w_seen = weights
+    fresh, upvotes, seen = signals(papers)
+    score = w_fresh * fresh + w_up * upvotes + w_seen * seen
+    if model_scores is not None:
+        score = score + w_model * _percentile(model_scores)
+    return np.asarray(score)

@@ -1,0 +1,93 @@
+"""Paper text as tf-idf vectors: the only features the for-you model and "more like this" use.
+
+Features come from the library's own text (title, abstract, authors, organization); nothing is
+downloaded. Vectorizing is stateless hashing of word 1-2 grams (scikit-learn's
+`HashingVectorizer`), so a paper's row never depends on the rest of the library and a cached
+matrix only needs rows for new papers; the idf weights are recomputed from the rows in
+milliseconds. Rows are L2-normalised, so a dot product is a cosine similarity.
+
+scikit-learn is imported inside the functions: the app's first paint must not pay for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from readq.model import Paper
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
+
+N_FEATURES = 2**20
+TITLE_WEIGHT = 2  # a title says more about the topic than a sentence of the abstract
+
+
+def paper_text(paper: Paper) -> str:
+    """The words a paper is judged on: title (weighted), abstract, authors, organization."""
+    parts = [paper.title] * TITLE_WEIGHT + [paper.abstract, " ".join(paper.authors), paper.org or ""]
+    return "\n".join(parts)
+
+
+def _vectorizer() -> Any:
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(
+        n_features=N_FEATURES,
+        ngram_range=(1, 2),
+        stop_words="english",
+        alternate_sign=False,
+        norm=None,
+        dtype="float32",
+    )
+
+
+def count_rows(papers: Sequence[Paper]) -> csr_matrix:
+    """Raw hashed 1-2 gram counts, one row per paper (independent of the other papers)."""
+    return _vectorizer().transform([paper_text(p) for p in papers]).tocsr()
+
+
+def tfidf(counts: csr_matrix) -> csr_matrix:
+    """Sublinear tf times smoothed idf over these rows, each row L2-normalised."""
+    import numpy as np
+    from sklearn.preprocessing import normalize
+
+    x = counts.astype(np.float32, copy=True)
+    np.log1p(x.data, out=x.data)
+    n = x.shape[0]
+    df = np.bincount(x.indices, minlength=x.shape[1]).astype(np.float32)
+    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    x.data *= idf[x.indices]
+    return normalize(x, norm="l2", copy=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """Tf-idf rows for a list of papers: `row[id]` is that paper's row in `matrix`."""
+
+    ids: tuple[str, ...]
+    matrix: csr_matrix
+    row: dict[str, int]
+
+    @classmethod
+    def build(cls, papers: Sequence[Paper], counts: csr_matrix | None = None) -> Features:
+        """Vectorize `papers` (or reuse their precomputed `counts`, one row each, same order)."""
+        if counts is None:
+            counts = count_rows(papers)
+        ids = tuple(p.id for p in papers)
+        return cls(ids=ids, matrix=tfidf(counts), row={pid: i for i, pid in enumerate(ids)})
+
+    def similar(self, paper_id: str, k: int = 20) -> list[tuple[str, float]]:
+        """The `k` papers closest to `paper_id` by cosine similarity, closest first (itself excluded)."""
+        import numpy as np
+
+        i = self.row[paper_id]
+        sims = (self.matrix @ self.matrix[i].T).toarray().ravel()
+        sims[i] = -1.0
+        k = min(k, len(sims) - 1)
+        if k <= 0:
+            return []
+        top = np.argpartition(-sims, k - 1)[:k]
+        top = top[np.argsort(-sims[top], kind="stable")]
+        return [(self.ids[j], float(sims[j])) for j in top if sims[j] > 0]

@@ -1,0 +1,70 @@
+"""`rank(papers)`: the whole for-you pass (features, training, blend) as one call for a worker.
+
+It is pure and synchronous; the TUI runs it in a thread worker after each change and the CLI
+calls it directly. Heavy libraries (numpy, scipy, scikit-learn) load on the first call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from readq.foryou.explain import pushed_up_by
+from readq.foryou.features import Features
+from readq.foryou.model import DEFAULT_KIND, MIN_DECISIONS, TasteModel, decisions, train
+from readq.model import Paper
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """The for-you order of a set of papers and what produced it."""
+
+    order: tuple[str, ...]          # paper ids, best first
+    scores: dict[str, float]
+    model: TasteModel | None        # None: too few decisions, `order` is the fallback
+    message: str                    # one line saying which order this is
+    features: Features
+    labels: dict[str, int]
+
+    def position(self) -> dict[str, int]:
+        """`{paper id: rank}` (0 = best), for sorting a list by this order."""
+        return {pid: i for i, pid in enumerate(self.order)}
+
+    def explain(self, paper_id: str, k: int = 3) -> list[tuple[str, float]]:
+        """The kept papers that pushed `paper_id` up (empty without a model)."""
+        if self.model is None:
+            return []
+        return pushed_up_by(self.features, self.labels, paper_id, k)
+
+    def similar(self, paper_id: str, k: int = 20) -> list[tuple[str, float]]:
+        """The papers whose text is closest to `paper_id`'s."""
+        return self.features.similar(paper_id, k) if paper_id in self.features.row else []
+
+
+def describe(model: TasteModel | None, labels: dict[str, int]) -> str:
+    """The one line the CLI and the app show above a for-you list."""
+    if model is None:
+        kept = sum(labels.values())
+        return (f"For you needs {MIN_DECISIONS} decisions with at least one kept paper "
+                f"(has {len(labels)}, {kept} kept): showing newest, most upvoted and most seen first")
+    return (f"For you: learned from {model.positives + model.negatives} decisions "
+            f"({model.positives} kept, {model.negatives} skipped)")
+
+
+def rank(papers: Sequence[Paper], *, kind: str = DEFAULT_KIND, counts: Any = None) -> Ranking:
+    """Rank `papers` for this reader; `counts` are precomputed feature counts (same order)."""
+    import numpy as np
+
+    from readq.foryou.blend import blend
+
+    papers = list(papers)
+    features = Features.build(papers, counts)
+    labels = decisions(papers)
+    model = train(features, labels, kind)
+    model_scores = model.score(features.matrix) if model is not None else None
+    score = blend(papers, model_scores)
+    order = np.argsort(-score, kind="stable")
+    ids = tuple(papers[i].id for i in order)
+    return Ranking(order=ids, scores={p.id: float(s) for p, s in zip(papers, score)}, model=model,
+                   message=describe(model, labels), features=features, labels=labels)
