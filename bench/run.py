@@ -233,7 +233,7 @@ class Inputs:
 # ---------------------------------------------------------------------------- in-process workers
 def worker_mark(library: str, ops: int, seed: int) -> None:
     """readq: `Library.set_status` on random papers, each a real change, durable on return."""
-    from readq.library import Library
+    from readq.store import Library
 
     lib = Library(library)
     lib.load()

@@ -118,7 +118,7 @@ async def probe(args: argparse.Namespace) -> dict:
 
     MainScreen._install_view = install  # type: ignore[method-assign]
 
-    from readq.storage import Journal
+    from readq.store.journal import Journal
 
     appends: list[float] = []
     orig_append = Journal.append

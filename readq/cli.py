@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 if TYPE_CHECKING:
-    from readq.library import CatalogView, Library
+    from readq.store import Library
     from readq.model import Paper
+    from readq.selection import Selection
 
 EXIT_NOTHING = 1
 EXIT_USAGE = 2
@@ -28,6 +29,7 @@ EXIT_ID = 4
 EXIT_EXISTS = 5
 
 STATUS_CHOICES = ("new", "to-read", "read", "skipped")
+LIST_SORTS = ("newest", "relevance", "date", "upvotes", "title", "seen")
 
 
 def default_library_path() -> Path:
@@ -54,7 +56,7 @@ class Ctx:
 
     def library(self) -> Library:
         if self._library is None:
-            from readq.library import Library
+            from readq.store import Library
 
             self._library = Library(self.library_path)
         return self._library
@@ -78,8 +80,8 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from readq.fsutil import FileExistsNoForce
-        from readq.library import AmbiguousId, LibraryError, UnknownId
+        from readq.store.atomic import FileExistsNoForce
+        from readq.store import AmbiguousId, LibraryError, UnknownId
 
         try:
             result = func(*args, **kwargs)
@@ -175,41 +177,12 @@ def _refresh_search_index(lib: Library, quiet: bool) -> None:
 
 
 # ---------------------------------------------------------------------------- list / show
-def _select_view(
-    lib: Library, status: str | None, starred: bool, query: str | None, limit: int | None
-) -> tuple[CatalogView, list[int], list[tuple[int, int]]] | None:
-    """The papers to show as (view, catalogue positions, their checked spans) without loading the
-    catalogue, or None when that is not possible here (see `Library.catalog_view`); `_select` is
-    then the way."""
-    from readq.library import StaleLayout
+def _selection(status: str | None = None, starred: bool = False, query: str | None = None,
+               limit: int | None = None, tag: str | None = None, sort: str | None = None) -> Selection:
+    from readq.selection import Selection
 
-    view = lib.catalog_view()
-    if view is None:
-        return None
-    try:
-        positions = view.select(query, status, starred, limit)
-        spans = view.check(positions)  # before any output: a mismatch falls back, never half-printed
-    except StaleLayout:
-        return None
-    return view, positions, spans
-
-
-def _select(
-    lib: Library, status: str | None, starred: bool, query: str | None, limit: int | None
-) -> list[Paper]:
-    fast = _select_view(lib, status, starred, query, limit)
-    if fast is not None:
-        view, positions, spans = fast
-        return view.papers(positions, spans)
-    papers = lib.papers()
-    if query:
-        # Search all papers so the saved index (keyed by the whole catalogue) can be reused.
-        index = lib.search_index(papers)
-        result = index.search(query)
-        papers = [index.papers[i] for i in result.order]
-    from readq.library import narrow
-
-    return narrow(papers, lambda p: (p.status, p.starred), status, starred, limit)
+    return Selection.of(status=status, starred=starred, query=query or "", limit=limit, tag=tag,
+                        sort=sort or ("relevance" if query else "newest"))
 
 
 def _dump_json(papers: Sequence[Paper]) -> None:
@@ -248,50 +221,31 @@ def _status_option(func: Callable[..., Any]) -> Callable[..., Any]:
 @cli.command("list")
 @_status_option
 @click.option("--starred", is_flag=True, help="Only starred papers.")
+@click.option("--tag", default=None, help="Only papers with this tag.")
 @click.option("--query", "-q", default=None, help="Fuzzy filter, same syntax as the app's / filter.")
+@click.option("--sort", type=click.Choice(LIST_SORTS), default=None,
+              help="Order (default: newest first, or best match first with --query).")
 @click.option("--limit", "-n", type=int, default=None, help="At most N papers.")
 @click.option("--json", "as_json", is_flag=True, help="JSON array in the contract's shape.")
 @pass_ctx
 @guarded
-def list_cmd(
-    obj: Ctx, status: str | None, starred: bool, query: str | None, limit: int | None, as_json: bool
-) -> None:
+def list_cmd(obj: Ctx, status: str | None, starred: bool, tag: str | None, query: str | None, sort: str | None,
+             limit: int | None, as_json: bool) -> None:
     """List papers, newest first (or best match first with --query)."""
     if not obj.library().exists():
         click.echo(f"readq: no library at {obj.library_path} yet; import digests with `readq import PATH`", err=True)
+    chosen = obj.library().select(_selection(status, starred, query, limit, tag, sort))
     if as_json:
-        fast = _select_view(obj.library(), status, starred, query, limit)
-        if fast is not None:  # records straight from papers.json: no Paper objects at all
-            view, positions, spans = fast
-            _dump_lines(view.raw_records(positions, spans))
-            return
-    papers = _select(obj.library(), status, starred, query, limit)
-    if as_json:
-        _dump_json(papers)
+        _dump_lines(chosen.json_records())
         return
     out = []
-    for p in papers:
+    for p in chosen.papers():
         star = "★" if p.starred else " "
         out.append(f"{p.id}  {p.status.value:<8} {star} {p.date or '          '}  {p.title}")
     if out:
         click.echo("\n".join(out))
     elif sys.stderr.isatty():
         click.echo("no papers match", err=True)
-
-
-def _one_paper(lib: Library, paper_id: str) -> Paper:
-    """`lib.get(paper_id)`, from the catalogue view when possible (one record decoded)."""
-    from readq.library import StaleLayout
-
-    view = lib.catalog_view()
-    if view is not None:
-        pid = lib.resolve(paper_id)
-        try:
-            i = view.ids.index(pid)
-            return view.papers([i])[0]
-        except (ValueError, StaleLayout):
-            pass
-    return lib.get(paper_id)
 
 
 @cli.command("show")
@@ -301,7 +255,7 @@ def _one_paper(lib: Library, paper_id: str) -> Paper:
 @guarded
 def show_cmd(obj: Ctx, paper_id: str, as_json: bool) -> None:
     """Show one paper in full."""
-    paper = _one_paper(obj.library(), paper_id)
+    paper = obj.library().one(paper_id)
     if as_json:
         _dump_json([paper])
         return
@@ -318,6 +272,7 @@ def show_cmd(obj: Ctx, paper_id: str, as_json: bool) -> None:
         ("Upvotes", str(paper.upvotes) if paper.upvotes is not None else None),
         ("arXiv", paper.arxiv_id),
         ("Link", best_link(paper)),
+        ("Tags", ", ".join(paper.tags) or None),
     ]
     lines += [f"{k + ':':<13} {v}" for k, v in meta if v]
     for link in paper.links:
@@ -325,6 +280,8 @@ def show_cmd(obj: Ctx, paper_id: str, as_json: bool) -> None:
     for src in paper.sources:
         lines.append(f"{'Seen in:':<13} {src.file}" + (f" ({src.digest_date})" if src.digest_date else ""))
     lines += ["", paper.abstract or "(no abstract)"]
+    if paper.note:
+        lines += ["", "Note:", paper.note]
     click.echo("\n".join(lines))
 
 
@@ -390,7 +347,7 @@ def cite_cmd(obj: Ctx, paper_id: str, fmt: str) -> None:
     """Print the citation the app would copy."""
     from readq.cite import cite
 
-    click.echo(cite(obj.library().get(paper_id), fmt))
+    click.echo(cite(obj.library().one(paper_id), fmt))
 
 
 @cli.command("link")
@@ -401,13 +358,15 @@ def link_cmd(obj: Ctx, paper_id: str) -> None:
     """Print the link the app would copy."""
     from readq.links import best_link
 
-    click.echo(best_link(obj.library().get(paper_id)))
+    click.echo(best_link(obj.library().one(paper_id)))
 
 
 @cli.command("export")
 @_status_option
 @click.option("--starred", is_flag=True, help="Only starred papers.")
+@click.option("--tag", default=None, help="Only papers with this tag.")
 @click.option("--query", "-q", default=None, help="Fuzzy filter, same syntax as the app's / filter.")
+@click.option("--sort", type=click.Choice(LIST_SORTS), default=None, help="Order, as for `list`.")
 @click.option(
     "--format",
     "fmt",
@@ -418,13 +377,12 @@ def link_cmd(obj: Ctx, paper_id: str) -> None:
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @pass_ctx
 @guarded
-def export_cmd(
-    obj: Ctx, status: str | None, starred: bool, query: str | None, fmt: str, output: Path | None, force: bool
-) -> None:
+def export_cmd(obj: Ctx, status: str | None, starred: bool, tag: str | None, query: str | None, sort: str | None,
+               fmt: str, output: Path | None, force: bool) -> None:
     """Write a reading list (stdout by default)."""
     from readq import export
 
-    papers = _select(obj.library(), status, starred, query, None)
+    papers = obj.library().select(_selection(status, starred, query, None, tag, sort)).papers()
     if output is None or str(output) == "-":
         text = export.render(papers, fmt)
         sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -11,9 +11,11 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from readq.fsutil import atomic_write, clean_temp_files, locked
-from readq.library import INDEX_FILE, JOURNAL_FILE, LOCK_FILE, PAPERS_FILE, Library
-from readq.storage import LibraryCorrupt, LibraryError, read_json_file
+from readq.store.atomic import atomic_write, clean_temp_files, locked
+from readq.store import Library
+from readq.store.layout import INDEX_FILE, JOURNAL_FILE, LOCK_FILE, PAPERS_FILE
+from readq.store.errors import LibraryCorrupt, LibraryError
+from readq.store.layout import read_json_file
 
 
 def _check_catalog(path: Path) -> str | None:

@@ -30,7 +30,7 @@ from readq.cite import (
     markdown_escape,
     status_keywords,
 )
-from readq.fsutil import atomic_write
+from readq.store.atomic import atomic_write
 from readq.links import arxiv_url, best_link, clean_arxiv_id, paper_links
 from readq.model import Paper, Status
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from readq.digest import DigestError, InputFile, iter_inputs, parse_bytes
-from readq.library import IngestReport, Library, paused_gc
+from readq.store import IngestReport, Library, paused_gc
 from readq.model import Entry
 
 PROGRESS_MIN_FILES = 4

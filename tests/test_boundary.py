@@ -19,7 +19,7 @@ CORE_MODULES = sorted(
 
 
 def test_core_module_list_is_not_empty() -> None:
-    for name in ("readq.library", "readq.storage", "readq.dedup", "readq.model", "readq.cli", "readq.digest"):
+    for name in ("readq.store.library", "readq.store.layout", "readq.selection", "readq.dedup", "readq.model", "readq.cli", "readq.digest"):
         assert name in CORE_MODULES
 
 

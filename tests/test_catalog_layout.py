@@ -13,9 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tinydb import TinyDB
 
-from readq.library import ORDER_NEWEST_FIRST, Library, _newest_first
+from readq.store import Library
+from readq.store.layout import ORDER_NEWEST_FIRST, newest_first as _newest_first
 from readq.model import Entry, Paper, Source, Status
-from readq.storage import NotLineLayout, dump_line_layout, iter_line_layout
+from readq.store.layout import NotLineLayout, dump_line_layout, iter_line_layout
 
 
 def _streamed(data: bytes, chunk: int) -> dict:
@@ -131,7 +132,7 @@ def test_damaged_line_catalogue_is_reported_not_half_loaded(tmp_path: Path) -> N
     del lines[10]  # a whole record gone: the JSON stays valid only if commas line up
     lines[11] = lines[11][:-1]  # drop a comma: now invalid
     (tmp_path / "papers.json").write_bytes(b"\n".join(lines))
-    from readq.storage import LibraryCorrupt
+    from readq.store.errors import LibraryCorrupt
 
     with pytest.raises(LibraryCorrupt):
         Library(tmp_path).load()

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from readq.cli import cli
-from readq.library import Library
+from readq.store import Library
 
 ARGS = [
     ["list", "--json"],

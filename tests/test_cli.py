@@ -71,7 +71,7 @@ def test_import_keeps_a_saved_search_index_current(tmp_path: Path, samples: Path
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """The first import saves no index; once one is saved (the app or a query), later imports
     refresh it, so the next start needs no rebuild; `--no-index` leaves it stale."""
-    from readq.library import Library
+    from readq.store import Library
     from tests.helpers.spy import spy_index_builds
 
     lib = tmp_path / "lib"

@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 
 from helpers.concurrency import run_concurrency
-from readq import doctor, fsutil
-from readq.library import Library
+from readq import doctor
+from readq.store import atomic as fsutil
+from readq.store import Library
 from readq.model import Entry, Source, Status
-from readq.storage import Journal
+from readq.store.journal import Journal
 
 
 def entries(n: int, offset: int = 0) -> list[Entry]:

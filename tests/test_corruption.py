@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from readq.cli import cli
-from readq.library import Library
+from readq.store import Library
 from readq.model import Entry, Source, Status
-from readq.storage import SCHEMA_VERSION
+from readq.store.layout import SCHEMA_VERSION
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_digests" / "004_d742356525c87248.txt"
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpers.torture import State, TortureStats, _Checker, run_torture
-from readq.fsutil import TMP_PREFIX
-from readq.library import Library
+from readq.store.atomic import TMP_PREFIX
+from readq.store import Library
 from readq.model import Entry, Source
 
 

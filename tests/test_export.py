@@ -19,7 +19,7 @@ import rispy
 
 from readq import export
 from readq.cite import latex_unescape
-from readq.fsutil import FileExistsNoForce
+from readq.store.atomic import FileExistsNoForce
 from readq.model import Paper
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from readq.cli import cli
-from readq.library import Library
+from readq.store import Library
 from readq.model import Entry, Source
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_digests"

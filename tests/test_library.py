@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from readq import fsutil
-from readq.library import AmbiguousId, Library, UnknownId
+from readq.store import atomic as fsutil
+from readq.store import AmbiguousId, Library, UnknownId
 from readq.model import Entry, Source, Status
-from readq.storage import LibraryCorrupt
+from readq.store.errors import LibraryCorrupt
 
 
 def entries(n: int, *, file: str = "d.txt", date: str = "2025-03-01", offset: int = 0) -> list[Entry]:
@@ -141,9 +141,9 @@ def test_status_change_at_100k_papers_appends_not_rewrites(tmp_path: Path, monke
         writes.append(Path(path))
         real_atomic_write(path, data, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("readq.fsutil.atomic_write", spy)
-    monkeypatch.setattr("readq.storage.atomic_write", spy)
-    monkeypatch.setattr("readq.library.atomic_write", spy)
+    monkeypatch.setattr("readq.store.atomic.atomic_write", spy)
+    monkeypatch.setattr("readq.store.tinydb_storage.atomic_write", spy)
+    monkeypatch.setattr("readq.store.library.atomic_write", spy)
     marker = Library(tmp_path)
     pid = marker.ids()[12345]
     marker.set_status([pid], "read")

@@ -99,7 +99,7 @@ def test_bad_saved_columns_rebuild(papers: list[Paper], tmp_path: Path, monkeypa
 
 
 def test_library_uses_catalogue_mode(tmp_path: Path) -> None:
-    from readq.library import Library
+    from readq.store import Library
     from readq.model import Entry, Source
 
     lib = Library(tmp_path)

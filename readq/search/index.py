@@ -44,6 +44,7 @@ from pathlib import Path
 
 import numpy as np
 
+from readq.selection import digest_names
 from readq.model import Paper, Status
 from readq.search import rank
 from readq.search.query import Kind, Query, Term, parse_query
@@ -86,7 +87,7 @@ class _State:
         then no per-paper pass is made but status and starred (~30 ms at 100k, instead of ~0.5 s
         for the columns, dates and orgs read from 100k scattered Paper objects)."""
         t0 = time.perf_counter()
-        # A lazy catalogue view (`readq.library.CatalogView`) is kept as it is and gives ids and
+        # A lazy catalogue view (`readq.store.CatalogView`) is kept as it is and gives ids and
         # state itself: `readq list --query` then decodes only the papers it prints.
         lazy = getattr(papers, "search_columns", None)
         self.papers: list[Paper] = papers if lazy is not None else list(papers)  # type: ignore[assignment]
@@ -542,7 +543,14 @@ def _predicate(st: _State, term: Term) -> np.ndarray:
             "abstract": lambda: st.has_abstract.copy(),
             "upvotes": lambda: st.upvotes >= 0,
             "authors": lambda: st.authors >= 0,
+            "tags": lambda: np.fromiter((bool(p.tags) for p in st.papers), dtype=bool, count=st.n),
+            "note": lambda: np.fromiter((bool(p.note) for p in st.papers), dtype=bool, count=st.n),
         }[str(v)]()
+    if f == "tag":  # the user's own fields are read from the papers: they change without an import
+        return np.fromiter((any(t.casefold() == v for t in p.tags) for p in st.papers), dtype=bool, count=st.n)
+    if f == "note":
+        return np.fromiter((bool(p.note) and v in p.note.casefold() for p in st.papers), dtype=bool,
+                           count=st.n)
     mask = np.zeros(st.n, dtype=bool)
     value = str(v)
     if f == "org":
@@ -550,9 +558,9 @@ def _predicate(st: _State, term: Term) -> np.ndarray:
             if value in org:
                 mask |= st.org_code == code
     elif f == "digest":
-        for name, docs in st.file_docs.items():
-            if value in name:
-                mask[docs] = True
+        files = st.file_docs
+        for name in digest_names(files, value):
+            mask[files[name]] = True
     elif f == "arxiv":
         value = value.removeprefix("arxiv:").strip()
         text, starts, _has = st.arxiv

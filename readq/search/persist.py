@@ -29,7 +29,7 @@ read from the papers (they change with the journal), and the text columns (`titl
 are read lazily, by the first search that needs them.
 
 File: `<cache_dir>/search-index.v<FORMAT_VERSION>.bin`, written atomically (temporary file in the
-same directory, fsync, `os.replace`, fsync of the directory; see `readq.fsutil`). Files of other
+same directory, fsync, `os.replace`, fsync of the directory; see `readq.store.atomic`). Files of other
 format versions in `cache_dir` are removed when a new one is saved. Layout: 8-byte magic, u64 header
 length, JSON header (key, fingerprint, payload CRC, array table), then 64-byte aligned raw arrays.
 """
@@ -49,7 +49,7 @@ from pathlib import Path
 
 import numpy as np
 
-from readq.fsutil import TMP_PREFIX, fsync_dir
+from readq.store.atomic import TMP_PREFIX, fsync_dir
 from readq.model import Paper
 from readq.search.index import _ABSTRACT, _ID, _TITLE, CATALOG_COLUMNS, SearchIndex, _State
 from readq.search.textindex import TextIndex

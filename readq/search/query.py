@@ -10,7 +10,8 @@ Grammar (whitespace separates terms; all terms must match, i.e. AND):
 * smart case: a term with an uppercase letter is case-sensitive, otherwise case-insensitive
 * predicates: `is:starred|unstarred|new|to-read|read|skipped|unread`, `status:S`, `org:substr`,
   `year:2025`, `year:>=2025`, `year:2019..2021`, `upvotes:>10`, `authors:>5`, `seen:>1`,
-  `digest:substr`, `arxiv:2401.1234`, `has:links|arxiv|org|abstract`.
+  `digest:substr`, `arxiv:2401.1234`, `tag:NAME` (exact tag), `note:substr` (the user's note),
+  `has:links|arxiv|org|abstract|tags|note`.
   Unknown fields and unparsable values are plain terms; a known field with no value yet (`year:`)
   is ignored, so typing a predicate character by character never empties the list.
 """
@@ -76,9 +77,9 @@ class Query:
 
 
 _NUMERIC = {"year", "upvotes", "authors", "seen"}
-_STRING = {"org", "digest", "arxiv"}
+_STRING = {"org", "digest", "arxiv", "tag", "note"}
 _IS_VALUES = {"starred", "unstarred", "unread", *(s.value for s in Status)}
-_HAS_VALUES = {"links", "link", "arxiv", "org", "abstract", "upvotes", "authors"}
+_HAS_VALUES = {"links", "link", "arxiv", "org", "abstract", "upvotes", "authors", "tags", "note"}
 _FIELD_RE = re.compile(r"^([A-Za-z]+):(.*)$", re.S)
 _NUM_RE = re.compile(r"^(>=|<=|>|<|=)?(-?\d+)$")
 _RANGE_RE = re.compile(r"^(\d+)\.\.(\d+)$")

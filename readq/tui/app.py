@@ -6,7 +6,6 @@ import asyncio
 import sys
 from collections.abc import Iterable, Mapping
 from functools import partial
-from importlib import resources
 from pathlib import Path
 
 from textual import events
@@ -15,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from readq.tui.heap import IdleCollector
+from readq.tui.host import Filterable, samples_dir
 from readq.tui.screens.help import Section
 from readq.tui.screens.main import CITE_FORMATS, MainScreen
 from readq.tui.screens.messages import ErrorScreen
@@ -23,11 +23,6 @@ from readq.tui.view import SORT_LABELS
 # A key's frame is normally on screen within ~10 ms at 100k papers; the young-generation
 # collection runs just after, in the gap before the next key (see `readq.tui.heap`).
 AFTER_FRAME_S = 0.015
-
-
-def samples_dir() -> Path:
-    """The sample digests shipped inside the package (offered on the empty-library screen)."""
-    return Path(str(resources.files("readq") / "samples"))
 
 
 class ReadqApp(App[None]):
@@ -62,6 +57,7 @@ class ReadqApp(App[None]):
         if keymap:
             self.set_keymap(dict(keymap))
         self.collector = IdleCollector()
+        self.filterable_at: float | None = None  # `time.monotonic()` of the first `Filterable`
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
@@ -71,13 +67,17 @@ class ReadqApp(App[None]):
             asyncio.get_running_loop().call_later(AFTER_FRAME_S, self.collector.after_frame)
         await super().on_event(event)
 
+    def on_filterable(self, event: Filterable) -> None:
+        if self.filterable_at is None:
+            self.filterable_at = event.at
+
     def on_unmount(self) -> None:
         self.collector.uninstall()
 
     def on_mount(self) -> None:
         self.collector.install()
         self.set_interval(0.5, self.collector.tick, name="idle-gc")
-        from readq.library import Library
+        from readq.store import Library
         from readq.tui.session import Session
 
         try:

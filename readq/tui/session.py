@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from readq.library import Change, Library
+from readq.store import Change, Library
 from readq.model import Paper, Status
 from readq.tui.view import digest_counts
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import orjson
 
-from readq.library import Change, Library
+from readq.store import Change, Library
 from readq.model import Entry, Source
 
 STATUSES = ("new", "to-read", "read", "skipped")

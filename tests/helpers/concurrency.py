@@ -21,7 +21,8 @@ from typing import Any
 
 import orjson
 
-from readq.library import JOURNAL_FILE, Library
+from readq.store import Library
+from readq.store.layout import JOURNAL_FILE
 from readq.model import Entry, Source
 
 DRIVER = Path(__file__).resolve().parent / "conc_driver.py"

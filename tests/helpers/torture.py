@@ -23,8 +23,9 @@ from typing import Any
 
 import orjson
 
-from readq.fsutil import TMP_PREFIX
-from readq.library import JOURNAL_FILE, Library
+from readq.store.atomic import TMP_PREFIX
+from readq.store import Library
+from readq.store.layout import JOURNAL_FILE
 from readq.model import Entry, Source
 
 DRIVER = Path(__file__).resolve().parent / "crash_driver.py"

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
 from readq.ingest import import_paths
-from readq.library import Library
+from readq.store import Library
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 23)

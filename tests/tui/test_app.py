@@ -8,7 +8,7 @@ import pyperclip
 import pytest
 
 from readq.cite import cite
-from readq.library import Library
+from readq.store import Library
 from readq.links import best_link
 from readq.model import Status
 from readq.tui.app import ReadqApp
@@ -438,3 +438,12 @@ async def test_corrupt_library_shows_the_file(tmp_library: Path) -> None:
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+# ---------------------------------------------------------------------------- readiness signal
+async def test_app_posts_filterable_once_the_index_is_installed(tmp_library: Path) -> None:
+    app = ReadqApp(tmp_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.filterable_at is not None
+        assert main(app).session.index is not None

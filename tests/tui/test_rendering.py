@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.cells import cell_len
 from rich.style import Style
 
-from readq.library import Library
+from readq.store import Library
 from readq.model import Status
 from readq.tui.app import ReadqApp
 from readq.tui.heap import IdleCollector

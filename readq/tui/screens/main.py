@@ -26,7 +26,7 @@ from textual.widgets import Footer
 from textual.timer import Timer
 from textual.worker import Worker, get_current_worker
 
-from readq.library import LibraryError
+from readq.store import LibraryError
 from readq.model import Paper, Status
 from readq.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, CopyFallbackDialog, ExportDialog
 from readq.tui.screens.help import HelpScreen
@@ -40,10 +40,10 @@ from readq.tui.widgets.filter_bar import FILTER_CLEAR, FILTER_PASS_THROUGH, FILT
 from readq.tui.widgets.paper_list import ListHeader, PaperList
 from readq.tui.widgets.sidebar import Sidebar
 from readq.tui.widgets.status_bar import StatusBar
+from readq.tui.host import Filterable, Host, samples_dir
 
 if TYPE_CHECKING:
     from readq.search import SearchIndex  # numpy: imported by the load worker, after first paint
-    from readq.tui.app import ReadqApp
 
 DETAIL_DELAY = 0.06  # seconds the cursor rests before the detail pane follows
 # While a query is typed the list is what the user watches; rendering the detail between two
@@ -128,7 +128,7 @@ class MainScreen(Screen[None]):
         self._detail_shown: tuple[Paper | None, str] | None = None  # (paper, query) on screen
 
     @property
-    def rq(self) -> ReadqApp:
+    def rq(self) -> Host:
         return self.app  # type: ignore[return-value]
 
     @property
@@ -223,6 +223,7 @@ class MainScreen(Screen[None]):
             # as the session: moved out of the collector's generations, a gen-2 collection
             # drops from ~60-90 ms (a visible stall mid-typing) to under 1 ms.
             heap.freeze()
+            self.app.post_message(Filterable(len(papers), time.monotonic()))
             if self.filter_text.strip():
                 self._keep_refilter()
 
@@ -236,7 +237,6 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="load")
     def _import_samples(self) -> None:
         from readq.ingest import import_paths
-        from readq.tui.app import samples_dir
 
         try:
             with self.session.lock:
@@ -685,7 +685,7 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="export", exit_on_error=False, description="export")
     def _export_worker(self, papers: list[Paper], fmt: str, path: Path, force: bool = False) -> None:
         from readq.export import write
-        from readq.fsutil import FileExistsNoForce
+        from readq.store.atomic import FileExistsNoForce
 
         try:
             count = write(papers, fmt, path, force=force)
