@@ -29,7 +29,7 @@ EXIT_ID = 4
 EXIT_EXISTS = 5
 
 STATUS_CHOICES = ("new", "to-read", "read", "skipped")
-LIST_SORTS = ("newest", "relevance", "date", "upvotes", "title", "seen")
+LIST_SORTS = ("newest", "relevance", "date", "upvotes", "title", "seen", "for-you")
 
 
 def default_library_path() -> Path:
@@ -234,7 +234,7 @@ def list_cmd(obj: Ctx, status: str | None, starred: bool, tag: str | None, query
     """List papers, newest first (or best match first with --query)."""
     if not obj.library().exists():
         click.echo(f"readq: no library at {obj.library_path} yet; import digests with `readq import PATH`", err=True)
-    chosen = obj.library().select(_selection(status, starred, query, limit, tag, sort))
+    chosen = obj.library().select(_selection(status, starred, query, limit, tag, sort), rank=_rank_for(obj, sort))
     if as_json:
         _dump_lines(chosen.json_records())
         return
@@ -382,7 +382,7 @@ def export_cmd(obj: Ctx, status: str | None, starred: bool, tag: str | None, que
     """Write a reading list (stdout by default)."""
     from readq import export
 
-    papers = obj.library().select(_selection(status, starred, query, None, tag, sort)).papers()
+    papers = obj.library().select(_selection(status, starred, query, None, tag, sort), rank=_rank_for(obj, sort)).papers()
     if output is None or str(output) == "-":
         text = export.render(papers, fmt)
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -405,6 +405,86 @@ def doctor_cmd(obj: Ctx, repair: bool, compact: bool) -> None:
     ok = check(obj.library_path, repair=repair, compact=compact, echo=lambda m: click.echo(m))
     if not ok:
         sys.exit(EXIT_LIBRARY)
+
+
+# ============================================================================ tags, notes, for you
+# (issue 13) The logic lives in readq.annotations and readq.foryou; these commands only wire it.
+
+
+def _rank_for(obj: Ctx, sort: str | None) -> Callable[[list[Paper]], list[Paper]] | None:
+    """For `--sort for-you`: order the selected papers by a model trained on the whole library."""
+    if sort != "for-you":
+        return None
+
+    def rank(papers: list[Paper]) -> list[Paper]:
+        from readq.foryou import rank_library
+
+        ranking = rank_library(obj.library())
+        click.echo(ranking.message, err=True)
+        return ranking.sort(papers)
+
+    return rank
+
+
+@cli.command("tag")
+@click.argument("ids", nargs=-1, required=True)
+@click.option("--add", "-a", "add", multiple=True, help="Tag to add (repeatable; commas separate tags).")
+@click.option("--remove", "-r", "remove", multiple=True, help="Tag to remove (repeatable).")
+@pass_ctx
+@guarded
+def tag_cmd(obj: Ctx, ids: Sequence[str], add: Sequence[str], remove: Sequence[str]) -> None:
+    """Add and remove tags; with neither option, print each paper's tags."""
+    from readq.annotations import parse_tags
+
+    lib = obj.library()
+    resolved = _resolve_all(lib, ids)
+    added, removed = parse_tags(add), parse_tags(remove)
+    if not added and not removed:
+        if add or remove:
+            fail("no usable tag given (tags cannot be empty)", EXIT_USAGE)
+        for pid in resolved:
+            click.echo(f"{pid}  {', '.join(lib.tags(pid))}")
+        return
+    changes = lib.set_tags(resolved, add=added, remove=removed)
+    click.echo(f"tagged {len(changes)} paper(s)" + (f" (+{', +'.join(added)})" if added else "")
+               + (f" (-{', -'.join(removed)})" if removed else ""), err=True)
+
+
+@cli.command("note")
+@click.argument("paper_id")
+@click.option("--set", "text", default=None, help="Replace the note with TEXT ('-' reads stdin).")
+@click.option("--clear", is_flag=True, help="Remove the note.")
+@click.option("--show", is_flag=True, help="Print the note.")
+@pass_ctx
+@guarded
+def note_cmd(obj: Ctx, paper_id: str, text: str | None, clear: bool, show: bool) -> None:
+    """Edit a paper's note in $EDITOR, or set, clear or print it."""
+    from readq.annotations import clean_note, edit_note
+
+    if sum((text is not None, clear, show)) > 1:
+        fail("use one of --set, --clear and --show", EXIT_USAGE)
+    lib = obj.library()
+    pid = lib.resolve(paper_id)
+    current = lib.one(pid).note
+    if show:
+        if current:
+            click.echo(current)
+        return
+    if clear:
+        new = None
+    elif text is not None:
+        new = clean_note(sys.stdin.read() if text == "-" else text)
+    else:
+        try:
+            changed, new = edit_note(current)
+        except RuntimeError as exc:
+            fail(str(exc), EXIT_USAGE)
+        if not changed:
+            click.echo("note unchanged", err=True)
+            return
+    changes = lib.set_note([pid], new)
+    word = "cleared" if new is None else "saved"
+    click.echo(f"note {word}" if changes else "note unchanged", err=True)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

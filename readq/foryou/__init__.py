@@ -6,6 +6,6 @@
 
 from __future__ import annotations
 
-from readq.foryou.rank import Ranking, rank
+from readq.foryou.rank import Ranking, rank, rank_library
 
-__all__ = ["Ranking", "rank"]
+__all__ = ["Ranking", "rank", "rank_library"]

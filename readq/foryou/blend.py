@@ -1,8 +1,9 @@
 """The for-you score: the taste model's verdict blended with freshness, upvotes and sightings.
 
-Each signal is turned into a 0..1 rank (percentile among the papers ranked) so no raw scale
-dominates; the model's weight is much larger than the others, which only break near-ties and
-order the list when there is no model yet (then: newest, most upvoted, most seen first).
+The model's scores are standardised (z-scores: the few papers it is sure of stand well apart);
+freshness, upvotes and sightings are 0..1 ranks among the papers ranked, weighted lightly, so they
+break near-ties and order the list when there is no model yet (newest, most upvoted, most seen
+first). The weights were chosen with bench/foryou_bench.py.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ if TYPE_CHECKING:
     import numpy as np
 
 W_MODEL = 1.0
-W_FRESH = 0.15
-W_UPVOTES = 0.10
+W_FRESH = 0.05
+W_UPVOTES = 0.05
 W_SEEN = 0.05
 
 
@@ -55,5 +56,6 @@ def blend(papers: Sequence[Paper], model_scores: Any | None,
     fresh, upvotes, seen = signals(papers)
     score = w_fresh * fresh + w_up * upvotes + w_seen * seen
     if model_scores is not None:
-        score = score + w_model * _percentile(model_scores)
+        m = np.asarray(model_scores, dtype=np.float64)
+        score = score + w_model * (m - m.mean()) / (m.std() or 1.0)
     return np.asarray(score)

@@ -20,8 +20,9 @@ from readq.model import Paper
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
 
-N_FEATURES = 2**20
+N_FEATURES = 2**18
 TITLE_WEIGHT = 2  # a title says more about the topic than a sentence of the abstract
+TOP_TERMS = 64  # terms kept per paper: bounds memory and the cache at 100k papers
 
 
 def paper_text(paper: Paper) -> str:
@@ -48,18 +49,50 @@ def count_rows(papers: Sequence[Paper]) -> csr_matrix:
     return _vectorizer().transform([paper_text(p) for p in papers]).tocsr()
 
 
-def tfidf(counts: csr_matrix) -> csr_matrix:
-    """Sublinear tf times smoothed idf over these rows, each row L2-normalised."""
+def doc_freq(counts: csr_matrix) -> Any:
+    """How many rows hold each feature (int32 vector over the hashed features)."""
+    import numpy as np
+
+    x = counts.tocsr()
+    x.sum_duplicates()
+    return np.bincount(x.indices, minlength=x.shape[1]).astype(np.int32)
+
+
+def tfidf(counts: csr_matrix, top: int | None = TOP_TERMS, df: Any = None, n: int | None = None
+          ) -> csr_matrix:
+    """Sublinear tf times smoothed idf, pruned to each row's `top` heaviest terms (None keeps
+    all), each row L2-normalised. `df`/`n` give the idf's corpus (default: these rows)."""
     import numpy as np
     from sklearn.preprocessing import normalize
 
     x = counts.astype(np.float32, copy=True)
+    x.sum_duplicates()
     np.log1p(x.data, out=x.data)
-    n = x.shape[0]
-    df = np.bincount(x.indices, minlength=x.shape[1]).astype(np.float32)
-    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    if df is None:
+        df, n = doc_freq(x), x.shape[0]
+    idf = (np.log((1.0 + float(n or 0)) / (1.0 + np.asarray(df, dtype=np.float64))) + 1.0).astype(np.float32)
     x.data *= idf[x.indices]
+    if top is not None:
+        x = prune(x, top)
     return normalize(x, norm="l2", copy=False)
+
+
+def prune(x: csr_matrix, top: int) -> csr_matrix:
+    """Keep the `top` largest entries of each row (vectorised: one sort, no Python loop)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix as csr
+
+    lengths = np.diff(x.indptr)
+    if lengths.max(initial=0) <= top:
+        return x
+    rows = np.repeat(np.arange(x.shape[0]), lengths)
+    order = np.lexsort((-x.data, rows))
+    rank = np.arange(len(order)) - x.indptr[rows[order]]
+    keep = np.sort(order[rank < top])
+    kept_rows = rows[keep]
+    indptr = np.zeros(x.shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(kept_rows, minlength=x.shape[0]), out=indptr[1:])
+    return csr((x.data[keep], x.indices[keep], indptr), shape=x.shape)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +108,13 @@ class Features:
         """Vectorize `papers` (or reuse their precomputed `counts`, one row each, same order)."""
         if counts is None:
             counts = count_rows(papers)
-        ids = tuple(p.id for p in papers)
-        return cls(ids=ids, matrix=tfidf(counts), row={pid: i for i, pid in enumerate(ids)})
+        return cls.of([p.id for p in papers], tfidf(counts))
+
+    @classmethod
+    def of(cls, ids: Sequence[str], matrix: csr_matrix) -> Features:
+        """Wrap ready tf-idf rows (one per id, same order)."""
+        ids = tuple(ids)
+        return cls(ids=ids, matrix=matrix, row={pid: i for i, pid in enumerate(ids)})
 
     def similar(self, paper_id: str, k: int = 20) -> list[tuple[str, float]]:
         """The `k` papers closest to `paper_id` by cosine similarity, closest first (itself excluded)."""

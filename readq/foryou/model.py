@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from readq.foryou.features import Features
 
 MIN_DECISIONS = 5
+# Undecided papers join the negatives at a small weight (what arxiv-sanity does at full weight):
+# with few decisions they say what "ordinary" looks like; a sample bounds the cost at 100k.
+UNDECIDED_WEIGHT = 0.1
+UNDECIDED_SAMPLE = 2000
 KINDS = ("logreg", "svm", "rocchio", "svm-all")
 DEFAULT_KIND = "logreg"
 
@@ -66,10 +70,11 @@ def enough(labels: Mapping[str, int]) -> bool:
 
 
 def train(features: Features, labels: Mapping[str, int], kind: str = DEFAULT_KIND,
-          c: float | None = None) -> TasteModel | None:
+          c: float | None = None, undecided_weight: float = UNDECIDED_WEIGHT) -> TasteModel | None:
     """Fit `kind` on the labelled rows; None when `enough(labels)` is false.
 
-    With no skipped paper yet, every learner falls back to the kept papers' centroid.
+    Undecided papers count as negatives at `undecided_weight` (a sample of them); `rocchio`
+    (also the fallback with neither skips nor undecided papers) is the kept papers' centroid.
     `svm-all` is the arxiv-sanity recipe (kept papers against every other paper, skips unused),
     kept as the benchmark's baseline.
     """
@@ -88,17 +93,32 @@ def train(features: Features, labels: Mapping[str, int], kind: str = DEFAULT_KIN
         y_all = np.zeros(x.shape[0], dtype=np.int8)
         y_all[idx[y == 1]] = 1
         return _fit_svm(x, y_all, kind, c if c is not None else 0.01, pos, x.shape[0] - pos)
-    if kind == "rocchio" or neg == 0:
+    if kind == "rocchio" or (neg == 0 and undecided_weight <= 0):
         coef = np.asarray(x[idx[y == 1]].mean(axis=0)).ravel()
         if neg and kind == "rocchio":
             coef = coef - 0.5 * np.asarray(x[idx[y == 0]].mean(axis=0)).ravel()
         return TasteModel("rocchio", coef.astype(np.float32), 0.0, pos, neg)
+    weight = np.ones(len(y))
+    if undecided_weight > 0:
+        undecided = np.setdiff1d(np.arange(x.shape[0]), idx)
+        if len(undecided) > UNDECIDED_SAMPLE:
+            undecided = np.random.default_rng(0).choice(undecided, UNDECIDED_SAMPLE, replace=False)
+        idx = np.concatenate([idx, undecided])
+        y = np.concatenate([y, np.zeros(len(undecided), dtype=np.int8)])
+        weight = np.concatenate([weight, np.full(len(undecided), undecided_weight)])
+    # balance the classes by hand (sample weights and class_weight="balanced" do not compose)
+    for cls in (0, 1):
+        mask = y == cls
+        weight[mask] *= len(y) / (2.0 * weight[mask].sum())
     if kind == "svm":
-        return _fit_svm(x[idx], y, kind, c if c is not None else 0.1, pos, neg)
-    from sklearn.linear_model import LogisticRegression
+        from sklearn.svm import LinearSVC
 
-    clf = LogisticRegression(C=c if c is not None else 10.0, class_weight="balanced", max_iter=1000)
-    clf.fit(x[idx], y)
+        clf: Any = LinearSVC(C=c if c is not None else 0.1, max_iter=10_000, tol=1e-5)
+    else:
+        from sklearn.linear_model import LogisticRegression
+
+        clf = LogisticRegression(C=c if c is not None else 10.0, max_iter=1000)
+    clf.fit(x[idx], y, sample_weight=weight)
     return TasteModel(kind, clf.coef_.ravel().astype(np.float32), float(clf.intercept_[0]), pos, neg)
 
 

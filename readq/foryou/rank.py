@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from readq.foryou.explain import pushed_up_by
 from readq.foryou.features import Features
 from readq.foryou.model import DEFAULT_KIND, MIN_DECISIONS, TasteModel, decisions, train
 from readq.model import Paper
+
+if TYPE_CHECKING:
+    from readq.store import Library
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +41,12 @@ class Ranking:
             return []
         return pushed_up_by(self.features, self.labels, paper_id, k)
 
+    def sort(self, papers: Sequence[Paper]) -> list[Paper]:
+        """`papers` in this order (papers it did not rank go last, in their order)."""
+        pos = self.position()
+        end = len(pos)
+        return sorted(papers, key=lambda p: pos.get(p.id, end))
+
     def similar(self, paper_id: str, k: int = 20) -> list[tuple[str, float]]:
         """The papers whose text is closest to `paper_id`'s."""
         return self.features.similar(paper_id, k) if paper_id in self.features.row else []
@@ -52,14 +62,18 @@ def describe(model: TasteModel | None, labels: dict[str, int]) -> str:
             f"({model.positives} kept, {model.negatives} skipped)")
 
 
-def rank(papers: Sequence[Paper], *, kind: str = DEFAULT_KIND, counts: Any = None) -> Ranking:
-    """Rank `papers` for this reader; `counts` are precomputed feature counts (same order)."""
+def rank(papers: Sequence[Paper], *, kind: str = DEFAULT_KIND, features: Features | None = None,
+         cache_dir: Path | None = None) -> Ranking:
+    """Rank `papers` for this reader. `features`: their rows, ready; else built, reusing the
+    on-disk cache in `cache_dir` when given."""
     import numpy as np
 
     from readq.foryou.blend import blend
+    from readq.foryou.cache import load_or_build
 
     papers = list(papers)
-    features = Features.build(papers, counts)
+    if features is None:
+        features = load_or_build(papers, cache_dir)
     labels = decisions(papers)
     model = train(features, labels, kind)
     model_scores = model.score(features.matrix) if model is not None else None
@@ -68,3 +82,10 @@ def rank(papers: Sequence[Paper], *, kind: str = DEFAULT_KIND, counts: Any = Non
     ids = tuple(papers[i].id for i in order)
     return Ranking(order=ids, scores={p.id: float(s) for p, s in zip(papers, score)}, model=model,
                    message=describe(model, labels), features=features, labels=labels)
+
+
+
+def rank_library(library: Library, *, kind: str = DEFAULT_KIND) -> Ranking:
+    """Rank every paper of `library`, with its feature cache (the CLI's and the app's entry)."""
+    cache = library.cache_dir if library.exists() else None  # reading never creates a library
+    return rank(library.papers(), kind=kind, cache_dir=cache)

@@ -1,0 +1,58 @@
+"""Tags and notes as the user types them: parsing, cleaning and editing in `$EDITOR`.
+
+The store keeps whatever it is given; this module makes sure that is clean first: no control or
+bidirectional-override characters (the contract's rule for every text field, so no output can
+carry them to a terminal), tags split on commas (so `--add a,b` adds two, and a tag never holds
+the separator BibTeX and CSL use for keywords).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# C0 except tab and newline, DEL, C1, and the bidirectional embedding/override/isolate marks.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_TAG = re.compile(r"[\s,;]+")
+NOTE_TEMPLATE_EXT = ".md"
+
+
+def strip_unsafe(text: str) -> str:
+    """`text` without control or bidi-override characters (newlines and tabs kept)."""
+    return _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def parse_tags(values: Iterable[str]) -> list[str]:
+    """Tags from user input: commas separate tags, inner whitespace becomes a hyphen, order kept."""
+    out: list[str] = []
+    for value in values:
+        for part in strip_unsafe(value).split(","):
+            tag = "-".join(part.split()).strip("-;")
+            if tag and tag not in out:
+                out.append(tag)
+    return out
+
+
+def clean_note(text: str | None) -> str | None:
+    """A note as stored: safe characters, trailing blank space trimmed; empty means no note."""
+    if text is None:
+        return None
+    cleaned = "\n".join(line.rstrip() for line in strip_unsafe(text).strip().splitlines())
+    return cleaned or None
+
+
+def edit_note(current: str | None, editor: str | None = None) -> tuple[bool, str | None]:
+    """Open `$VISUAL`/`$EDITOR` on the note; returns (changed, new note).
+
+    Raises `RuntimeError` with a one-line reason when the editor cannot be run."""
+    import click
+
+    try:
+        edited = click.edit(current or "", editor=editor, extension=NOTE_TEMPLATE_EXT,
+                            require_save=True)
+    except click.ClickException as exc:
+        raise RuntimeError(exc.format_message()) from None
+    if edited is None:
+        return False, current
+    new = clean_note(edited)
+    return new != current, new

@@ -1,0 +1,97 @@
+"""The papers' tf-idf rows kept on disk, so ranking 100k papers does not re-read all their text.
+
+Tokenizing every abstract is the for-you pass's one slow step (tens of seconds at 100k papers);
+the rows do not change unless a paper's text does. The cache holds each row with its paper's id
+and a checksum of its text, plus the document frequencies its idf came from: papers new to the
+cache (or whose text changed) are vectorized alone and weighted with the cached frequencies
+(updated with theirs). When more than a quarter of the rows would be new, everything is rebuilt.
+Derived data in the library's `cache/` directory: safe to delete.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from readq.foryou.features import Features, count_rows, doc_freq, paper_text, tfidf
+from readq.model import Paper
+
+CACHE_FILE = "foryou-rows.npz"
+FORMAT = 1
+REBUILD_SHARE = 0.25
+
+
+def checksum(paper: Paper) -> int:
+    return zlib.crc32(paper_text(paper).encode("utf-8"))
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    import numpy as np
+
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            data = {k: z[k] for k in z.files}
+        if int(data["format"]) != FORMAT:
+            return None
+        return data
+    except (OSError, ValueError, KeyError, EOFError):
+        return None  # missing or damaged: rebuilt
+
+
+def _write(path: Path, ids: Sequence[str], sums: Any, x: Any, df: Any, n: int) -> None:
+    import numpy as np
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".foryou-", suffix=".npz", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, format=np.int64(FORMAT), ids=np.asarray(ids, dtype=str), sums=sums,
+                     data=x.data, indices=x.indices, indptr=x.indptr, shape=np.asarray(x.shape),
+                     df=df, n=np.int64(n))
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)  # a read-only library still ranks, just uncached
+
+
+def load_or_build(papers: Sequence[Paper], cache_dir: Path | None) -> Features:
+    """Features for `papers` (in order), reusing and refreshing the cache in `cache_dir`."""
+    import numpy as np
+    from scipy.sparse import csr_matrix, vstack
+
+    papers = list(papers)
+    if cache_dir is None:
+        return Features.build(papers)
+    path = Path(cache_dir) / CACHE_FILE
+    sums = np.fromiter((checksum(p) for p in papers), dtype=np.uint32, count=len(papers))
+    data = _read(path)
+    ids = [p.id for p in papers]
+    if data is not None:
+        cached_row = {pid: i for i, pid in enumerate(data["ids"].tolist())}
+        cached_sums = data["sums"]
+        where = np.full(len(papers), -1, dtype=np.int64)
+        for i, pid in enumerate(ids):
+            j = cached_row.get(pid)
+            if j is not None and cached_sums[j] == sums[i]:
+                where[i] = j
+        missing = np.flatnonzero(where < 0)
+        if len(missing) <= REBUILD_SHARE * len(papers):
+            old = csr_matrix((data["data"], data["indices"], data["indptr"]), shape=tuple(data["shape"]))
+            df, n = data["df"], int(data["n"])
+            if len(missing):
+                counts = count_rows([papers[i] for i in missing])
+                df, n = df + doc_freq(counts), n + len(missing)
+                where[missing] = old.shape[0] + np.arange(len(missing))
+                old = vstack([old, tfidf(counts, df=df, n=n)], format="csr")
+            x = old if np.array_equal(where, np.arange(old.shape[0])) else old[where]
+            if len(missing) or len(cached_row) != len(papers):
+                _write(path, ids, sums, x, df, n)
+            return Features.of(ids, x)
+    counts = count_rows(papers)
+    df = doc_freq(counts)
+    x = tfidf(counts, df=df, n=len(papers))
+    _write(path, ids, sums, x, df, len(papers))
+    return Features.of(ids, x)
