@@ -56,3 +56,31 @@ def edit_note(current: str | None, editor: str | None = None) -> tuple[bool, str
         return False, current
     new = clean_note(edited)
     return new != current, new
+
+
+def parse_tag_edit(text: str) -> tuple[list[str], list[str]]:
+    """`video +survey -old` -> (["video", "survey"], ["old"]): what the app's tag entry means.
+
+    Words (or commas) separate tags here, since one entry edits several; `-name` removes.
+    """
+    add: list[str] = []
+    remove: list[str] = []
+    for word in strip_unsafe(text).replace(",", " ").split():
+        target = remove if word.startswith("-") else add
+        for tag in parse_tags([word.lstrip("+-")]):
+            if tag not in target:
+                target.append(tag)
+    return add, [t for t in remove if t not in add]
+
+
+def complete_tag(text: str, tags: Iterable[str]) -> str | None:
+    """`text` with its last word completed to the first tag in use that it starts (any case)."""
+    head, _, last = text.rpartition(" ")
+    sign = last[:1] if last[:1] in "+-" else ""
+    stem = last[len(sign):].casefold()
+    if not stem:
+        return None
+    for tag in tags:
+        if tag.casefold().startswith(stem) and tag.casefold() != stem:
+            return f"{head} {sign}{tag}".lstrip() if head else f"{sign}{tag}"
+    return None

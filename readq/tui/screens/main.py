@@ -28,6 +28,7 @@ from textual.worker import Worker, get_current_worker
 
 from readq.store import LibraryError
 from readq.model import Paper, Status
+from readq.tui.screens.annotate import AnnotateActions
 from readq.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, CopyFallbackDialog, ExportDialog
 from readq.tui.screens.help import HelpScreen
 from readq.tui.screens.messages import EmptyLibraryScreen
@@ -55,7 +56,7 @@ CITE_FORMATS = [("bibtex", "BibTeX"), ("markdown", "Markdown link"), ("text", "P
 STATUS_WORDS = {"new": "new", "to-read": "to-read", "read": "read", "skipped": "skipped"}
 
 
-class MainScreen(Screen[None]):
+class MainScreen(AnnotateActions, Screen[None]):
     """Sidebar of queues, the filter bar, the paper list and the detail pane."""
 
     AUTO_FOCUS = None  # the list takes focus once loaded; the filter input must not grab keys
@@ -92,13 +93,22 @@ class MainScreen(Screen[None]):
         Binding("escape", "clear", "Clear", id="select.clear", show=False,
                 tooltip="Clear the selection, else the filter"),
         Binding("S", "cycle_sort", "Sort", id="view.sort", show=False,
-                tooltip="Sort by relevance, date, upvotes, title, times seen"),
+                tooltip="Sort by relevance, date, upvotes, title, times seen, for you"),
         Binding("R", "reverse_sort", "Reverse", id="view.reverse", show=False,
                 tooltip="Reverse the sort order"),
         Binding("d", "toggle_detail", "Details", id="view.detail", show=False,
                 tooltip="Show or hide the detail pane"),
         Binding("question_mark", "help", "Help", key_display="?", id="help",
                 tooltip="Show every key"),
+        # issue 13: tags, notes, for you (actions in readq/tui/screens/annotate.py)
+        Binding("T", "tag", "Tags", id="tags.edit", show=False,
+                tooltip="Add or remove tags on the highlighted paper (or the selection)"),
+        Binding("N", "note", "Note", id="note.edit", show=False,
+                tooltip="Write the paper's note in $EDITOR"),
+        Binding("f", "sort_for_you", "For you", id="view.for_you", show=False,
+                tooltip="Sort for you (learned from your triage), or back to relevance"),
+        Binding("m", "more_like_this", "More like this", id="similar", show=False,
+                tooltip="List the papers closest to the highlighted one"),
     ]
 
     # The screen draws none of these itself (child widgets bind to them), so they must not
@@ -196,6 +206,8 @@ class MainScreen(Screen[None]):
         sidebar = self.query_one(Sidebar)
         sidebar.set_counts(snapshot.counts)
         sidebar.set_digests(snapshot.digests)
+        self.refresh_tags()
+        self.foryou_changed()
         for warning in snapshot.warnings:
             self.notify(warning, severity="warning")
         if not snapshot.papers:
@@ -273,11 +285,14 @@ class MainScreen(Screen[None]):
             return
         self.session.apply(outcome)
         self.query_one(Sidebar).set_counts(self.session.counts())
+        if not outcome.changes or any(c.field == "tags" for c in outcome.changes):
+            self.refresh_tags()
+        self.foryou_changed()
         self.paper_list.repaint(self.session.papers)
 
     # ------------------------------------------------------------------ filtering
     def _spec(self) -> ViewSpec:
-        return ViewSpec(self.filter_text, self.queue, self.sort, self.reverse)
+        return ViewSpec(self.filter_text, self.queue, self.sort, self.reverse, self.foryou_spec_ranks())
 
     def _refilter(self, keep_id: str | None = None) -> None:
         if not self.session.papers:
@@ -374,6 +389,8 @@ class MainScreen(Screen[None]):
         self._refilter()
 
     def watch_sort(self) -> None:
+        if self.sort == "for-you" and self._foryou_stale:
+            self.foryou_changed()
         self._keep_refilter()
 
     def watch_reverse(self) -> None:
@@ -449,7 +466,7 @@ class MainScreen(Screen[None]):
             shown = (self._detail_paper, self.paper_list.query_text)
             if shown != self._detail_shown:
                 self._detail_shown = shown
-                detail.show_paper(*shown)
+                detail.show_paper(*shown, explain=self.foryou_explanation(shown[0]))
 
     def on_paper_list_selection_changed(self, event: PaperList.SelectionChanged) -> None:
         self.selected = event.count

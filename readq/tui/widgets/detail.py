@@ -18,8 +18,9 @@ from readq.tui.widgets.scrolling import set_virtual_size
 MATCH = Style(color="yellow", bold=True, underline=True)
 
 
-def render_paper(paper: Paper, query: str) -> Group:
-    """Title, metadata table, labelled links and the abstract."""
+def render_paper(paper: Paper, query: str, explain: str | None = None) -> Group:
+    """Title, metadata table, labelled links, the abstract, the reader's note and, in the
+    for-you order, why the paper ranks there."""
     from readq.links import paper_links
 
     title = highlighted(paper.title, query, MATCH)
@@ -39,6 +40,7 @@ def render_paper(paper: Paper, query: str) -> Group:
         ("Upvotes", str(paper.upvotes) if paper.upvotes is not None else None),
         ("arXiv", paper.arxiv_id),
         ("ID", paper.id),
+        ("Tags", ", ".join(f"#{t}" for t in paper.tags) or None),
     ]
     seen = ", ".join(
         f"{s.digest_date or s.file}" for s in paper.sources
@@ -53,7 +55,12 @@ def render_paper(paper: Paper, query: str) -> Group:
     for label, url in paper_links(paper):
         links.add_row(label, Text(url, Style(color="cyan", link=url)))
     abstract = highlighted(paper.abstract or "(no abstract)", query, MATCH)
-    return Group(title, Text(), meta, Text(), links, Text(), abstract)
+    parts: list[RenderableType] = [title, Text(), meta, Text(), links, Text(), abstract]
+    if paper.note:
+        parts += [Text(), Text("Note", "bold"), Text(paper.note)]
+    if explain:
+        parts += [Text(), Text(explain, "italic")]
+    return Group(*parts)
 
 
 class DetailPane(ScrollView, can_focus=False):
@@ -76,11 +83,11 @@ class DetailPane(ScrollView, can_focus=False):
         self._lines_width = -1
         self.plain = ""  # the shown text, for tests and accessibility
 
-    def show_paper(self, paper: Paper | None, query: str) -> None:
+    def show_paper(self, paper: Paper | None, query: str, explain: str | None = None) -> None:
         if paper is None:
             self._renderable = Text("No paper here. Change the filter (/) or the queue.", "dim")
         else:
-            self._renderable = render_paper(paper, query)
+            self._renderable = render_paper(paper, query, explain)
         self._lines_width = -1
         self.scroll_to(y=0, animate=False, immediate=True)
         self._render_strips(self.scrollable_content_region.width)
