@@ -25,8 +25,13 @@ MIN_DECISIONS = 5
 # with few decisions they say what "ordinary" looks like; a sample bounds the cost at 100k.
 UNDECIDED_WEIGHT = 0.1
 UNDECIDED_SAMPLE = 2000
+# With few decisions the classifier is unsure: it is regularised harder and averaged with the
+# similarity to the kept papers' centroid, whose weight fades out as decisions accumulate.
+FEW_DECISIONS = 50
+FEW_C = 0.1
+CENTROID_WEIGHT = 0.5
 KINDS = ("logreg", "svm", "rocchio", "svm-all")
-DEFAULT_KIND = "logreg"
+DEFAULT_KIND = "svm"
 
 
 def label(paper: Paper) -> int | None:
@@ -57,11 +62,21 @@ class TasteModel:
     intercept: float
     positives: int
     negatives: int
+    centroid: Any = None  # the kept papers' mean row, mixed in while decisions are few
+    centroid_weight: float = 0.0
 
     def score(self, matrix: Any) -> np.ndarray:
         import numpy as np
 
-        return np.asarray(matrix @ self.coef, dtype=np.float64).ravel() + self.intercept
+        s = np.asarray(matrix @ self.coef, dtype=np.float64).ravel() + self.intercept
+        if self.centroid is None or not self.centroid_weight:
+            return s
+        sim = np.asarray(matrix @ self.centroid, dtype=np.float64).ravel()
+        return _z(s) + self.centroid_weight * _z(sim)
+
+
+def _z(v: np.ndarray) -> np.ndarray:
+    return (v - v.mean()) / (v.std() or 1.0)
 
 
 def enough(labels: Mapping[str, int]) -> bool:
@@ -89,6 +104,7 @@ def train(features: Features, labels: Mapping[str, int], kind: str = DEFAULT_KIN
     y = np.fromiter((v for _, v in rows), dtype=np.int8)
     x = features.matrix
     pos, neg = int(y.sum()), int(len(y) - y.sum())
+    kept = idx[y == 1]
     if kind == "svm-all":
         y_all = np.zeros(x.shape[0], dtype=np.int8)
         y_all[idx[y == 1]] = 1
@@ -110,16 +126,22 @@ def train(features: Features, labels: Mapping[str, int], kind: str = DEFAULT_KIN
     for cls in (0, 1):
         mask = y == cls
         weight[mask] *= len(y) / (2.0 * weight[mask].sum())
+    few = pos + neg < FEW_DECISIONS
     if kind == "svm":
         from sklearn.svm import LinearSVC
 
-        clf: Any = LinearSVC(C=c if c is not None else 0.1, max_iter=10_000, tol=1e-5)
+        clf: Any = LinearSVC(C=c if c is not None else (FEW_C if few else 1.0), max_iter=10_000)
     else:
         from sklearn.linear_model import LogisticRegression
 
         clf = LogisticRegression(C=c if c is not None else 10.0, max_iter=1000)
     clf.fit(x[idx], y, sample_weight=weight)
-    return TasteModel(kind, clf.coef_.ravel().astype(np.float32), float(clf.intercept_[0]), pos, neg)
+    centroid, share = None, 0.0
+    if few:
+        centroid = np.asarray(x[kept].mean(axis=0), dtype=np.float32).ravel()
+        share = CENTROID_WEIGHT * (1.0 - (pos + neg) / FEW_DECISIONS)
+    return TasteModel(kind, clf.coef_.ravel().astype(np.float32), float(clf.intercept_[0]), pos, neg,
+                      centroid, share)
 
 
 def _fit_svm(x: Any, y: Any, kind: str, c: float, pos: int, neg: int) -> TasteModel:
