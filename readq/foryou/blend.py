@@ -23,14 +23,12 @@ W_SEEN = 0.05
 
 
 def _percentile(values: Any) -> np.ndarray:
-    """Each value's rank in 0..1 (ties share the mean rank)."""
+    """Each value's rank among the distinct values, in 0..1 (equal values share a rank)."""
     import numpy as np
-    from scipy.stats import rankdata
 
     v = np.asarray(values, dtype=np.float64)
-    if len(v) < 2:
-        return np.zeros(len(v))
-    return (rankdata(v) - 1.0) / (len(v) - 1.0)
+    distinct, inverse = np.unique(v, return_inverse=True)
+    return inverse / max(len(distinct) - 1, 1)
 
 
 def signals(papers: Sequence[Paper]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -5,19 +5,23 @@ the rows do not change unless a paper's text does. The cache holds each row with
 and a checksum of its text, plus the document frequencies its idf came from: papers new to the
 cache (or whose text changed) are vectorized alone and weighted with the cached frequencies
 (updated with theirs). When more than a quarter of the rows would be new, everything is rebuilt.
+The last trained model is kept too, keyed by the decisions it learned from, so ranking again
+without a new decision skips training (and importing scikit-learn).
 Derived data in the library's `cache/` directory: safe to delete.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from readq.foryou.features import Features, count_rows, doc_freq, paper_text, tfidf
+from readq.foryou.model import TasteModel
 from readq.model import Paper
 
 CACHE_FILE = "foryou-rows.npz"
@@ -45,16 +49,24 @@ def _read(path: Path) -> dict[str, Any] | None:
 def _write(path: Path, ids: Sequence[str], sums: Any, x: Any, df: Any, n: int) -> None:
     import numpy as np
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".foryou-", suffix=".npz", dir=path.parent)
+    _save(path, format=np.int64(FORMAT), ids=np.asarray(ids, dtype=str), sums=sums, data=x.data,
+          indices=x.indices, indptr=x.indptr, shape=np.asarray(x.shape), df=df, n=np.int64(n))
+
+
+def _save(path: Path, **arrays: Any) -> None:
+    """Write an .npz atomically (temp file, then rename); a failure only means no cache."""
+    import numpy as np
+
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".foryou-", suffix=".npz", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, format=np.int64(FORMAT), ids=np.asarray(ids, dtype=str), sums=sums,
-                     data=x.data, indices=x.indices, indptr=x.indptr, shape=np.asarray(x.shape),
-                     df=df, n=np.int64(n))
+            np.savez(fh, **arrays)
         os.replace(tmp, path)
     except OSError:
-        Path(tmp).unlink(missing_ok=True)  # a read-only library still ranks, just uncached
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)  # a read-only library still ranks, just uncached
 
 
 def load_or_build(papers: Sequence[Paper], cache_dir: Path | None) -> Features:
@@ -95,3 +107,39 @@ def load_or_build(papers: Sequence[Paper], cache_dir: Path | None) -> Features:
     x = tfidf(counts, df=df, n=len(papers))
     _write(path, ids, sums, x, df, len(papers))
     return Features.of(ids, x)
+
+
+MODEL_FILE = "foryou-model.npz"
+
+
+def model_key(labels: Mapping[str, int], kind: str) -> str:
+    """Identifies a training set: the same decisions give the same model (training is seeded)."""
+    h = hashlib.blake2b(f"{FORMAT}:{kind}".encode(), digest_size=16)
+    for pid in sorted(labels):
+        h.update(f"{pid}={labels[pid]};".encode())
+    return h.hexdigest()
+
+
+def load_model(cache_dir: Path | None, key: str) -> TasteModel | None:
+    """The model trained on exactly these decisions, if the last pass saved it."""
+    if cache_dir is None:
+        return None
+    data = _read(Path(cache_dir) / MODEL_FILE)
+    if data is None or str(data["key"]) != key:
+        return None
+    centroid = data["centroid"] if data["centroid"].size else None
+    return TasteModel(str(data["kind"]), data["coef"], float(data["intercept"]), int(data["positives"]),
+                      int(data["negatives"]), centroid, float(data["centroid_weight"]))
+
+
+def save_model(cache_dir: Path | None, key: str, model: TasteModel) -> None:
+    import numpy as np
+
+    if cache_dir is None:
+        return
+    path = Path(cache_dir) / MODEL_FILE
+    _save(path, format=np.int64(FORMAT), key=np.asarray(key), kind=np.asarray(model.kind),
+          coef=model.coef, intercept=np.float64(model.intercept),
+          positives=np.int64(model.positives), negatives=np.int64(model.negatives),
+          centroid=model.centroid if model.centroid is not None else np.zeros(0, np.float32),
+          centroid_weight=np.float64(model.centroid_weight))

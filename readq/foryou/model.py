@@ -25,6 +25,9 @@ MIN_DECISIONS = 5
 # with few decisions they say what "ordinary" looks like; a sample bounds the cost at 100k.
 UNDECIDED_WEIGHT = 0.1
 UNDECIDED_SAMPLE = 2000
+# At most this many decisions of each kind train the model (a seeded sample beyond): training
+# time grows with the rows, the ranking barely does (bench/foryou_bench.py --speed).
+DECIDED_SAMPLE = 1000
 # With few decisions the classifier is unsure: it is regularised harder and averaged with the
 # similarity to the kept papers' centroid, whose weight fades out as decisions accumulate.
 FEW_DECISIONS = 50
@@ -102,8 +105,14 @@ def train(features: Features, labels: Mapping[str, int], kind: str = DEFAULT_KIN
         return None
     idx = np.fromiter((r for r, _ in rows), dtype=np.int64)
     y = np.fromiter((v for _, v in rows), dtype=np.int8)
-    x = features.matrix
     pos, neg = int(y.sum()), int(len(y) - y.sum())
+    if len(idx) > DECIDED_SAMPLE:
+        rng = np.random.default_rng(0)
+        keep = np.concatenate([
+            members if len(members) <= DECIDED_SAMPLE else rng.choice(members, DECIDED_SAMPLE, replace=False)
+            for members in (np.flatnonzero(y == 1), np.flatnonzero(y == 0))])
+        idx, y = idx[np.sort(keep)], y[np.sort(keep)]
+    x = features.matrix
     kept = idx[y == 1]
     if kind == "svm-all":
         y_all = np.zeros(x.shape[0], dtype=np.int8)

@@ -69,13 +69,18 @@ def rank(papers: Sequence[Paper], *, kind: str = DEFAULT_KIND, features: Feature
     import numpy as np
 
     from readq.foryou.blend import blend
-    from readq.foryou.cache import load_or_build
+    from readq.foryou.cache import load_model, load_or_build, model_key, save_model
 
     papers = list(papers)
     if features is None:
         features = load_or_build(papers, cache_dir)
     labels = decisions(papers)
-    model = train(features, labels, kind)
+    key = model_key(labels, kind)
+    model = load_model(cache_dir, key)
+    if model is None:
+        model = train(features, labels, kind)
+        if model is not None:
+            save_model(cache_dir, key, model)
     model_scores = model.score(features.matrix) if model is not None else None
     score = blend(papers, model_scores)
     order = np.argsort(-score, kind="stable")
