@@ -4,10 +4,12 @@
         [--repeat 3] [--lines lines.txt] [--what tui,query]
 
 Each run is a fresh process with PYTHONPATH set to that checkout. TUI: `bench/tui_probe.py` of the
-*new* checkout (ready_s, rss_mb). Query: `readq --library LIB list --query Q --json > /dev/null`,
-wall time and peak RSS (from wait4). With `--lines FILE` (one line per paper: title and abstract)
-also `fzf -e --filter Q` on it. Prints medians as JSON. Libraries are used read-only except for the
-probe's marks (journal appends): pass copies.
+*new* checkout (ready_s, rss_mb); it reads ready from `ReadqApp.filterable_at`, so both checkouts
+need the app's public readiness signal (an older one makes the probe report an error).
+Query: `readq --library LIB list --query Q --json > /dev/null`, wall time and peak RSS (from wait4).
+With `--lines FILE` (one line per paper: title and abstract) also `fzf -e --filter Q` on it.
+Prints medians as JSON. Libraries are used read-only except for the probe's marks (journal
+appends): pass copies.
 """
 
 from __future__ import annotations

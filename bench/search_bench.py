@@ -1,6 +1,6 @@
 """Per-keystroke search latency at 1k/10k/100k synthetic papers: `python -m bench.search_bench`.
 
-Builds the index (cold start), saves it and loads it back through `persist.load_or_build` (warm
+Builds the index (cold start), saves it and loads it back through `cache.load_or_build` (warm
 start), lets the background warm-up finish (what an idle second after start-up gives the TUI), then
 types each query character by character (as the TUI's live filter would) against the loaded index.
 Reports build/save/load/warm-up times, index size, RSS, and p50/p95/max latency per keystroke with
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bench.synth import make_papers
 from readq.search import SearchIndex
-from readq.search.persist import load_or_build
+from readq.search.cache import load_or_build
 
 QUERIES = [
     "video temporal grounding",

@@ -21,8 +21,10 @@ from collections.abc import Iterable
 
 from readq.links import best_link, clean_arxiv_id
 from readq.model import Paper
+from readq.vocab import CITE_FORMAT_LABELS, CITE_FORMATS
 
-FORMATS = ("bibtex", "markdown", "text")
+FORMATS = CITE_FORMATS
+FORMAT_LABELS = CITE_FORMAT_LABELS
 _ALIASES = {"bib": "bibtex", "md": "markdown", "txt": "text", "plain": "text"}
 
 DIGEST_NAME = "Hugging Face Daily Papers"

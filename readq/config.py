@@ -18,7 +18,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CITE_FORMATS = ("bibtex", "markdown", "text")
+from readq.vocab import CITE_FORMATS
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,11 +20,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from readq.model import Paper, Status
+from readq.vocab import SORTS, STATUS_WORDS
 
-# Orders a selection can ask for. "newest" is the catalogue order; "relevance" is the search's
-# order with a query and newest first without one; "for-you" is ranked by the reader's own model.
-SORTS: tuple[str, ...] = ("newest", "relevance", "date", "upvotes", "title", "seen", "for-you")
-STATUS_WORDS: tuple[str, ...] = tuple(s.value for s in Status)
 QUEUE_WORDS: tuple[str, ...] = ("all", *STATUS_WORDS, "starred")
 
 

@@ -78,7 +78,7 @@ def test_identity_fields_are_durable_and_shown_in_views(lib: Library) -> None:
     pos = view.ids.index(pid)
     rec = next(view.records([pos]))
     assert rec["arxiv_id"] == "2401.01234" and rec["authors"] == ["Ada Lovelace", "Alan Turing"]
-    raw = b"".join(view.raw_records([pos], view.check([pos])))
+    raw = b"".join(view.raw_records([pos], view.spans([pos])))
     assert b"2401.01234" in raw
     paper = _fresh(lib).get(pid)
     assert paper.authors == ("Ada Lovelace", "Alan Turing") and paper.resolved["source"] == "hf"

@@ -15,7 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.synth import make_papers  # noqa: E402
 from readq.model import Paper, Status  # noqa: E402
 from readq.search import SearchIndex, persist  # noqa: E402
-from readq.search.persist import index_path, load_or_build  # noqa: E402
+from readq.search.cache import load_or_build
+from readq.search.persist import index_path  # noqa: E402
 from tests.helpers.spy import spy_index_builds  # noqa: E402
 
 QUERIES = ["", "video", "e", "Video", "^temp", '"video te"', "is:starred vllamb", "year:>=2024 diffusion",
@@ -48,7 +49,7 @@ def test_catalogue_mode_gives_the_same_results_and_follows_state(papers: list[Pa
     changed = [dataclasses.replace(p, status=Status.READ, starred=True) if i % 3 == 0 else p
                for i, p in enumerate(papers)]
     loaded = load_or_build(changed, tmp_path, "g", warm=False, catalog=True)
-    assert builds == [] and loaded._state.from_catalog
+    assert builds == [] and loaded.from_catalog
     assert _results(loaded) == _results(SearchIndex(changed))
     assert loaded.search("is:read").total == sum(p.status is Status.READ for p in changed)
     loaded.update(dataclasses.replace(changed[0], status=Status.NEW, upvotes=12345, org="Zebra Org"))
@@ -70,7 +71,7 @@ def test_a_file_without_columns_is_used_then_upgraded(papers: list[Paper], tmp_p
     assert "catalog" not in _header(index_path(tmp_path))
     builds = _builds(monkeypatch)
     idx = load_or_build(papers, tmp_path, "g", warm=False, catalog=True)
-    assert builds == [] and not idx._state.from_catalog
+    assert builds == [] and not idx.from_catalog
     assert _header(index_path(tmp_path))["catalog"] is True  # re-saved with the columns
     assert _results(load_or_build(papers, tmp_path, "g", warm=False, catalog=True)) == _results(idx)
 
@@ -79,7 +80,7 @@ def test_plain_mode_ignores_saved_columns(papers: list[Paper], tmp_path: Path) -
     load_or_build(papers, tmp_path, "g", warm=False, catalog=True)
     changed = [dataclasses.replace(p, upvotes=999) for p in papers]
     loaded = load_or_build(changed, tmp_path, "g", warm=False)
-    assert not loaded._state.from_catalog and loaded.search("upvotes:>998").total == len(papers)
+    assert not loaded.from_catalog and loaded.search("upvotes:>998").total == len(papers)
 
 
 def test_bad_saved_columns_rebuild(papers: list[Paper], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -108,6 +109,6 @@ def test_library_uses_catalogue_mode(tmp_path: Path) -> None:
     lib.search_index(lib.papers())
     again = Library(tmp_path)
     idx = again.search_index(again.papers())
-    assert idx._state.from_catalog and idx.search("org:org").total == 10
+    assert idx.from_catalog and idx.search("org:org").total == 10
     subset = again.papers()[:5]
-    assert not again.search_index(subset)._state.from_catalog
+    assert not again.search_index(subset).from_catalog

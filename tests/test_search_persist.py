@@ -14,7 +14,8 @@ from bench.synth import make_papers  # noqa: E402
 from readq.model import Paper, Status  # noqa: E402
 from readq.search import SearchIndex  # noqa: E402
 from readq.search import persist  # noqa: E402
-from readq.search.persist import CacheMismatch, index_path, load_or_build  # noqa: E402
+from readq.search.cache import load_or_build
+from readq.search.persist import CacheMismatch, index_path  # noqa: E402
 from tests.helpers.spy import spy_index_builds  # noqa: E402
 
 QUERIES = ["", "video", "vide", "e", "st", "Video", "^temp", "ding$", '"video te"', "is:starred vllamb",
@@ -127,8 +128,8 @@ def test_damaged_cache_rebuilds_and_overwrites(papers: list[Paper], tmp_path: Pa
 def test_structurally_bad_arrays_are_rejected(papers: list[Paper], tmp_path: Path) -> None:
     """A file with a valid checksum but out-of-range postings (e.g. a bug) must not be used."""
     idx = SearchIndex(papers)
-    idx._state.text.title.docs = idx._state.text.title.docs.copy()
-    idx._state.text.title.docs[0] = len(papers) + 5
+    idx.state.text.title.docs = idx.state.text.title.docs.copy()
+    idx.state.text.title.docs[0] = len(papers) + 5
     path = tmp_path / "bad.bin"
     idx.save(path, key="g")
     with pytest.raises(CacheMismatch):
@@ -170,7 +171,7 @@ def test_warmup_does_not_change_results(papers: list[Paper], tmp_path: Path) -> 
     want = _results(cold)
     warm = load_or_build(papers, tmp_path, "g", warm=True)
     assert warm.wait_warm(60)
-    assert warm._state.pinned  # single-character terms were precomputed
+    assert warm.state.pinned  # single-character terms were precomputed
     assert _results(warm) == want
     warm.replace_all(papers[:10])  # retires the old state, warms the new one
     assert warm.wait_warm(60)

@@ -127,3 +127,21 @@ def test_modules_stay_short() -> None:
             if n > MAX_LINES:
                 long.append(f"{path.relative_to(ROOT)}: {n} lines")
     assert long == []
+
+
+def test_the_shared_words_agree_with_the_core() -> None:
+    from readq import cite, vocab
+    from readq.model import Status
+
+    assert tuple(s.value for s in Status) == vocab.STATUS_WORDS
+    assert set(cite.FORMAT_LABELS) == set(vocab.CITE_FORMATS)
+
+
+def test_the_command_line_starts_without_the_core() -> None:
+    """`readq mark` must start fast: importing the CLI loads neither parsers nor the store."""
+    import subprocess
+    import sys
+
+    code = "import sys, readq.cli; print(sorted(m for m in sys.modules if m.startswith('readq')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert eval(out) == ["readq", "readq.cli", "readq.vocab"]

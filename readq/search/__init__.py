@@ -5,7 +5,7 @@ Public API (the TUI and CLI use only this):
     SearchIndex(papers)                     .search(q, cancel=...), .update(p), .replace_all(ps), .papers
     SearchResult(query, order, total, elapsed_ms, cancelled=False)
     highlight_spans(query, text) -> [(start, end), ...]
-    persist.load_or_build(papers, cache_dir, key, *, warm=True) -> SearchIndex
+    cache.load_or_build(papers, cache_dir, key, *, warm=True) -> SearchIndex
                                             reuse the index saved for the same key and papers
     SearchIndex(papers, *, warm=False)      .start_warmup(), .save(path, key=), SearchIndex.load(path, papers, key=)
 

@@ -1,11 +1,7 @@
-"""Save the text index next to the library and reload it at start-up instead of rebuilding it.
+"""The saved search index's file format: `save_state` and `load_state` (see `cache` for when).
 
-    load_or_build(papers, cache_dir, key, *, warm=True) -> SearchIndex
-
-At 100k papers a build costs ~6 s on the 2-core VM; loading the saved index (66 MB) costs ~0.3 s
-alone, 0.45 s in a busy process: one read, a CRC-32 (~25 ms), a fingerprint of the papers (~50 ms),
-zero-copy numpy views and structural checks, then the per-paper columns read from `papers`
-(~0.14 s, the largest part). Saving costs ~0.15 s.
+Building the index takes seconds at 100k papers; loading a saved one is a read, a checksum,
+zero-copy numpy views and structural checks (figures in bench/README.md).
 
 What is cached: only what is derived from the papers' *text* (titles and abstracts): vocabulary,
 postings, and the title sort orders. Everything that changes without an import (status, starred,
@@ -23,8 +19,7 @@ Catalogue mode (`catalog=True`, used by `Library.search_index`): the library vou
 are its catalogue of generation `key` in stored order, so what changes only with a catalogue write
 (recency order, year, upvotes, authors, seen counts, links, orgs) is saved too (`col.*` arrays, `orgs`
 and an `ids_digest` in the header) and loaded instead of read from 100k Paper objects; the papers are
-matched by their ids only. Measured at 100k (2-core VM, `Library.search_index` with the saved
-index, numpy import included, 3 runs each): 0.67-0.73 s -> 0.22-0.26 s. Status and starred are still
+matched by their ids only. Status and starred are still
 read from the papers (they change with the journal), and the text columns (`titles`, `abstracts`)
 are read lazily, by the first search that needs them.
 
@@ -51,7 +46,7 @@ import numpy as np
 
 from readq.store.atomic import TMP_PREFIX, fsync_dir
 from readq.model import Paper
-from readq.search.index import _ABSTRACT, _ID, _TITLE, CATALOG_COLUMNS, SearchIndex, _State
+from readq.search.state import CATALOG_COLUMNS, SearchState, text_columns
 from readq.search.textindex import TextIndex
 
 log = logging.getLogger(__name__)
@@ -70,47 +65,9 @@ def index_path(cache_dir: Path | str) -> Path:
     return Path(cache_dir) / f"search-index.v{FORMAT_VERSION}.bin"
 
 
-def load_or_build(papers: Sequence[Paper], cache_dir: Path | str, key: str, *,
-                  warm: bool = True, catalog: bool = False) -> SearchIndex:
-    """The search index for `papers`: loaded from `cache_dir` when saved for the same `key` and the
-    same papers, else built and saved there (a failed save is logged, never raised).
-
-    `warm=True` starts the background warm-up (`SearchIndex.start_warmup`), which an interactive
-    session wants and a one-shot CLI query does not.
-
-    `catalog=True`: the caller (`Library.search_index`) vouches that `papers` are the library
-    catalogue whose generation is `key`, in its stored order, where only status and starred can
-    have changed since it was written. The per-paper columns that change only with a catalogue
-    write (dates, upvotes, orgs...) are then saved with the index and loaded from it, and the
-    papers are matched by their ids alone (see `load_index`).
-    """
-    path = index_path(cache_dir)
-    index: SearchIndex | None = None
-    try:
-        index = load_index(path, papers, key, catalog=catalog)
-    except FileNotFoundError:
-        pass
-    except Exception as exc:  # noqa: BLE001 - any unusable cache means: rebuild it
-        log.info("search index cache %s not used: %s", path, exc)
-    if index is None or (catalog and not index._state.from_catalog):
-        if index is None:
-            index = SearchIndex(papers)
-        try:
-            save_index(index, path, key, catalog=catalog)
-        except Exception as exc:  # noqa: BLE001 - a cache we cannot write only costs time
-            log.warning("could not save the search index to %s: %s", path, exc)
-    if warm:
-        index.start_warmup()
-    return index
-
-
-def _columns(papers: Sequence[Paper]) -> tuple[list[str], list[str], list[str]]:
-    return (list(map(_ID, papers)), list(map(_TITLE, papers)), list(map(_ABSTRACT, papers)))
-
-
 def fingerprint(papers: Sequence[Paper], columns: tuple[list[str], list[str], list[str]] | None = None) -> str:
-    """Identity of the indexed text: ids in order, titles, abstract lengths (~50 ms at 100k)."""
-    ids, titles, abstracts = columns or _columns(papers)
+    """Identity of the indexed text: ids in order, titles, abstract lengths."""
+    ids, titles, abstracts = columns or text_columns(papers)
     h = hashlib.blake2b(digest_size=20)
     h.update(f"{len(ids)}\n".encode())
     h.update("\x00".join(ids).encode("utf-8", "surrogatepass"))
@@ -125,10 +82,9 @@ def _ids_digest(ids: list[str]) -> str:
     return hashlib.blake2b("\x00".join(ids).encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
 
-def save_index(index: SearchIndex, path: Path, key: str, *, catalog: bool = False) -> None:
-    """Write `index`'s text part to `path` atomically; with `catalog=True` (see `load_or_build`)
-    also the catalogue columns and a digest of the ids."""
-    st = index._state
+def save_state(st: SearchState, path: Path, key: str, *, catalog: bool = False) -> None:
+    """Write the text part of a search state to `path` atomically; with `catalog=True` (see
+    `readq.search.cache.load_or_build`) also the catalogue columns and a digest of the ids."""
     arrays = dict(st.text.to_arrays())
     arrays["title_order"] = st.title_order
     arrays["suffix_docs"] = st.suffix_docs
@@ -188,11 +144,15 @@ def save_index(index: SearchIndex, path: Path, key: str, *, catalog: bool = Fals
                 old.unlink()
 
 
-def load_index(path: Path, papers: Sequence[Paper], key: str | None, *, catalog: bool = False) -> SearchIndex:
+def load_state(path: Path, papers: Sequence[Paper], key: str | None, *, catalog: bool = False,
+               state_columns: tuple[list[str], np.ndarray, np.ndarray] | None = None) -> SearchState:
     """Load `path` for `papers`; raises CacheMismatch (or OSError) when it cannot be used.
 
+    `state_columns`: (ids, status codes, starred flags) from a caller that has them without
+    decoding the papers (see `SearchState`).
+
     With `catalog=True` (see `load_or_build`) and a file saved that way, `papers` must have the
-    saved ids in the saved order (~25 ms at 100k instead of the ~0.2 s text fingerprint: the key,
+    saved ids in the saved order (much cheaper than the text fingerprint: the key,
     a catalogue generation, already names the text), and the saved catalogue columns are used.
     """
     with open(path, "rb") as f:
@@ -219,12 +179,11 @@ def load_index(path: Path, papers: Sequence[Paper], key: str | None, *, catalog:
         if header.get("n") != len(papers):
             raise CacheMismatch("saved for other papers")
         if use_saved:
-            lazy = getattr(papers, "search_columns", None)  # a catalogue view: ids without decoding
-            ids = lazy()[0] if lazy is not None else list(map(_ID, papers))
+            ids = state_columns[0] if state_columns is not None else text_columns(papers)[0]
             if header.get("ids_digest") != _ids_digest(ids):
                 raise CacheMismatch("saved for other papers")
         else:
-            columns = _columns(papers)
+            columns = text_columns(papers)
             if header.get("fingerprint") != fingerprint(papers, columns):
                 raise CacheMismatch("saved for other papers")
         start = 16 + hlen + (-(16 + hlen) % _ALIGN)
@@ -280,9 +239,8 @@ def load_index(path: Path, papers: Sequence[Paper], key: str | None, *, catalog:
         raise
     except (ValueError, KeyError, TypeError, IndexError, struct.error, UnicodeDecodeError) as exc:
         raise CacheMismatch(f"damaged: {exc}") from exc
-    state = _State(papers, text=text, title_order=title_order, suffix_docs=suffix_docs, columns=columns,
-                   saved=saved)
-    return SearchIndex._from_state(state)
+    return SearchState(papers, text=text, title_order=title_order, suffix_docs=suffix_docs, columns=columns,
+                       saved=saved, state_columns=state_columns)
 
 
 def _bytes_of(arr: np.ndarray) -> memoryview:

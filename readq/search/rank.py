@@ -32,13 +32,12 @@ MIN_FUZZY_LEN = 4
 
 
 class TitleWords:
-    """Distinct title words for fuzzy matching (about 19k at 100k synthetic papers).
+    """Distinct title words for fuzzy matching, arranged so a keystroke touches few of them.
 
-    Per keystroke at 100k the old shape (one regex over all words + `process.extract` + a Python
-    `fuzz.ratio` loop) cost 13-45 ms. Now: a typo match needs `|len(word) - len(key)| <= cutoff`,
-    so words are kept sorted by length and one vectorised `process.cdist` runs over that slice only;
-    a subsequence match starts with the key's first character, so the regex runs over the words
-    with that first character only; ratios are one more `cdist` over the (few) matches. ~1-3 ms.
+    A typo match needs `|len(word) - len(key)| <= cutoff`, so words are kept sorted by length and
+    one vectorised `process.cdist` runs over that slice only; a subsequence match starts with the
+    key's first character, so the regex runs over the words with that first character only;
+    ratios are one more `cdist` over the (few) matches.
     """
 
     def __init__(self, tokens: list[str], ids: np.ndarray) -> None:

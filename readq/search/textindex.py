@@ -1,38 +1,33 @@
 """A compact substring index over titles and abstracts: vocabulary scan + postings.
 
-Why this shape (measured at 100k synthetic papers, ~1,570-char abstracts, on the 2-core VM):
-* Scanning text per keystroke is too slow: `term in abstract` over 100k abstracts is ~50-90 ms and a
-  rapidfuzz pass ~800 ms. A term without separators is a substring of a document exactly when it is
-  a substring of one of the document's *tokens*, so we scan the small vocabulary (43k tokens, 0.4 MB
-  at 100k synth) instead of 157 MB of text, then union the matched tokens' postings. Exact, no
-  verify step. Substring-of-token also tells the match quality for free (whole word / word prefix /
-  inside a word), per token instead of per document.
-* Building must not create a Python object per token: `set(text.split())` per abstract costs
-  ~60-95 us here (23M tokens at 100k) i.e. 6-10 s. The build therefore tokenizes chunks of 2,048
+Why this shape (the measurements are in bench/README.md, "Design measurements"):
+* Scanning the text per keystroke is too slow at 100k papers. A term without separators is a
+  substring of a document exactly when it is a substring of one of the document's *tokens*, so we
+  scan the small vocabulary instead of the text, then union the matched tokens' postings. Exact,
+  no verify step; substring-of-token also gives the match quality (whole word / word prefix /
+  inside a word) per token instead of per document.
+* Building must not create a Python object per token. The build tokenizes chunks of 2,048
   documents as UTF-8 bytes in numpy, hashes each token from unaligned 8-byte loads, and dedupes
-  (token, doc) pairs with one sort of `hash53 << 11 | doc` per chunk. `np.unique` is avoided: on
-  numpy 2.4 it was 16x slower than `np.sort` + a diff on int64 keys (0.46 s vs 0.03 s per chunk).
-* Frequent tokens ("the", "video": document frequency >= 1/32 in the first chunk; 1/8 left 3.3M sparse postings for "s" = 113 ms, 1/32 1.6M = 11 ms, 1/64 no better) are stored as
-  packed bitmaps (n/8 bytes each, smaller than their postings) and are filled by fancy assignment,
-  which needs no sort; that removes ~60% of the tokens from the sort and makes 1-2 character
-  terms (which match thousands of vocabulary entries) an OR of bitmaps instead of a giant union.
-* Tokens: runs of ASCII letters/digits or non-ASCII bytes ("words"), plus "compounds": runs that also
-  contain punctuation with a word character on both sides ("text-to-video", "e.g", "2401.1234"), so
-  hyphenated terms are exact too. A term that is neither (spaces, "a--b", edge punctuation) is split
-  into pieces; the pieces' intersection is verified with `in` on the candidates only.
+  (token, doc) pairs with one sort of `hash53 << 11 | doc` per chunk (`np.sort` + a diff, not
+  `np.unique`, which is much slower on int64 keys).
+* Frequent tokens (document frequency >= 1/32 in the first chunk) are stored as packed bitmaps,
+  smaller than their postings and filled without a sort; 1-2 character terms, which match
+  thousands of vocabulary entries, become an OR of bitmaps instead of a giant union.
+* Tokens: runs of ASCII letters/digits or non-ASCII bytes ("words"), plus "compounds": runs that
+  also contain punctuation with a word character on both sides ("text-to-video", "e.g",
+  "2401.1234"), so hyphenated terms are exact too. A term that is neither (spaces, "a--b", edge
+  punctuation) is split into pieces; the pieces' intersection is verified on the candidates only.
 * Case: the index is lowercase (non-ASCII text is `str.lower`ed first). Case-sensitive terms are
   looked up lowercase and verified on the original strings of the candidates.
-A 53-bit token hash is used (collision odds at 300k tokens ~ 5e-6 per build); the vocabulary keeps the
-first spelling seen.
-* Forward copy (added after profiling the per-keystroke bench at 100k): a 1-2 character term matches
-  a large share of the vocabulary ("e": 17k tokens, 2.3M of the 4.7M sparse abstract pairs), and the
-  per-token postings gather (repeat + arange + fancy index, three quality passes) cost 30-60 ms for
-  "e"/"t"/"s" and 5-11 ms for "st"/"tr". Each field therefore also keeps the same sparse pairs grouped
-  by document (`fwd_indptr`, `fwd_tok`: +24 MB at 100k, built from the per-chunk runs with a 16-bit
-  stable radix argsort, ~+0.1 s). A term whose postings exceed 1/6 of the field's pairs is scored by
-  one gather from a vocabulary-sized quality table plus a per-document `maximum.reduceat`, whatever
-  the number of tokens. Bitmap rows are padded to whole uint64 words so dense ORs run 8 bytes at a
-  time. Single characters are in addition precomputed by the warm-up thread (`index._warm_up`).
+  A 53-bit token hash is used (collisions are negligible at vocabulary sizes); the vocabulary
+  keeps the first spelling seen.
+* Forward copy: a 1-2 character term matches a large share of the vocabulary, and gathering each
+  token's postings is slow for it. Each field therefore also keeps the same sparse pairs grouped
+  by document (`fwd_indptr`, `fwd_tok`); a term whose postings exceed 1/6 of the field's pairs is
+  scored by one gather from a vocabulary-sized quality table plus a per-document
+  `maximum.reduceat`, whatever the number of tokens. Bitmap rows are padded to whole uint64
+  words so dense ORs run 8 bytes at a time. Single characters are also precomputed by the
+  warm-up thread (`readq.search.warmup`).
 * `to_arrays` / `from_arrays` flatten the index for `readq.search.persist` (the token list is
   recovered from the scan buffers; loaded arrays are checked so no index can be out of bounds).
 """
@@ -147,8 +142,8 @@ class FieldPostings:
 class _PerfectTable:
     """Collision-free multiplicative hash table for the few hundred dense token hashes.
 
-    `np.searchsorted` into the dense hashes cost ~9 ms per 2,048-doc chunk here; one multiply,
-    shift and compare per token is several times cheaper.
+    One multiply, shift and compare per token, several times cheaper than `np.searchsorted` into
+    the dense hashes.
     """
 
     def __init__(self, keys: np.ndarray) -> None:

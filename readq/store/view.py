@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import mmap
-import os
 
 import orjson
 
@@ -59,7 +57,7 @@ class LazyPapers(Sequence[Paper]):
         return iter(self._all)
 
     def search_columns(self) -> tuple[list[str], Any, Any]:
-        """(ids, status codes, starred flags) as `readq.search.index._State` takes them."""
+        """(ids, status codes, starred flags): the `state_columns` a search state takes."""
         if self._columns is None:
             import numpy as np
 
@@ -109,7 +107,7 @@ class CatalogView:
             raise StaleLayout(f"{self.source.index_path}: record offsets do not match the catalogue")
         return prefix.index(b":") + 1 + start, end - (2 if data[end - 2] == 44 else 1)
 
-    def check(self, positions: Sequence[int]) -> list[tuple[int, int]]:
+    def spans(self, positions: Sequence[int]) -> list[tuple[int, int]]:
         """Raise StaleLayout unless every position's record is where index.json says (cheap: a
         prefix compare per record), so output can stream without finding a bad record halfway.
         Returns the records' spans, for `records`."""
@@ -137,9 +135,9 @@ class CatalogView:
     def records(self, positions: Sequence[int], spans: Sequence[tuple[int, int]] | None = None
                 ) -> Iterator[dict[str, Any]]:
         """`record` of each position, lazily, after checking them all (StaleLayout) first, unless
-        `spans` come from `check(positions)`."""
+        `spans` come from `spans(positions)`."""
         if spans is None:
-            spans = self.check(positions)
+            spans = self.spans(positions)
         return map(self._decode, positions, spans)
 
     def raw_records(self, positions: Sequence[int], spans: Sequence[tuple[int, int]]) -> Iterator[bytes]:
@@ -156,7 +154,7 @@ class CatalogView:
             want = b'"status":"%s","starred":%s' % (status.value.encode(), b"true" if starred else b"false")
             k = rec.find(b',"status":"')
             j = rec.find(b',"sources":', k) if k >= 0 else -1
-            if j < 0 or self.ids[i] in self.overlay or b',"tags":' not in rec:
+            if j < 0 or self.ids[i] in self.overlay or rec.find(b',"tags":', j) < 0:
                 yield orjson.dumps(self._decode(i, (start, end)))
             elif rec[k + 1 : j] != want:
                 yield b"".join((rec[: k + 1], want, rec[j:]))
@@ -175,14 +173,17 @@ class CatalogView:
             raise StaleLayout("this selection needs the whole catalogue")
         query = sel.query
         if query:
-            from readq.search.persist import CacheMismatch, index_path, load_index
+            from readq.search import SearchIndex
+            from readq.search.persist import CacheMismatch, index_path, load_state
 
             try:
-                index = load_index(index_path(self.source.cache_dir), LazyPapers(self), self.generation,
-                                   catalog=True)
+                lazy = LazyPapers(self)
+                state = load_state(index_path(self.source.cache_dir), lazy, self.generation, catalog=True,
+                                   state_columns=lazy.search_columns())
+                index = SearchIndex.from_state(state)
             except (OSError, CacheMismatch) as exc:
                 raise StaleLayout(f"no usable saved search index: {exc}") from None
-            if not index._state.from_catalog:
+            if not index.from_catalog:
                 raise StaleLayout("saved search index without catalogue columns")
             positions: list[int] = index.search(query).order.tolist()
         else:

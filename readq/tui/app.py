@@ -14,9 +14,10 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from readq.tui.heap import IdleCollector
-from readq.tui.host import Filterable, samples_dir
+from readq.tui.host import Filterable
 from readq.tui.screens.help import Section
-from readq.tui.screens.main import CITE_FORMATS, MainScreen
+from readq.tui.screens.main import MainScreen
+from readq.tui.screens.paper_actions import CITE_FORMATS
 from readq.tui.screens.messages import ErrorScreen
 from readq.tui.view import SORT_LABELS
 

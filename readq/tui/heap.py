@@ -1,24 +1,21 @@
 """When the garbage collector may run: full collections wait until the user is idle.
 
-Why (measured while typing a query at 100k papers, 2-core VM): CPython's automatic full
-(generation-2) collection walks every tracked object not frozen: the app's long-lived data plus
-the few tens of thousands of strips and caches Textual keeps for rendering. Each one took
-49-93 ms and landed in the middle of typing, three times per four queries: the worst
-keystroke-to-frame latencies. Two measures:
+Why: CPython's automatic full (generation-2) collection walks every tracked object not frozen, the
+app's long-lived data plus the strips and caches Textual keeps for rendering; at 100k papers that
+took tens of milliseconds and landed in the middle of typing (bench/README.md has the figures).
+Three measures:
 
 * `freeze()` after the library and its search index are installed, and again once the index's
   warm-up thread has built its tables, moves them out of the collector's generations
-  (`gc.freeze`): a collection over them drops from ~60 ms to ~0.1 ms. Without the second freeze
-  the warm-up's tables made the first keystrokes' young collections take 15-25 ms each.
+  (`gc.freeze`), so a collection no longer walks them.
 * `IdleCollector` raises the generation-2 threshold so that full collections no longer start by
   themselves, and runs one when no key was pressed for `idle_s` (at most every `every_s`).
   Only garbage that survived two collections waits for a pause in typing.
-* Young collections wait for the frame: a filter keystroke leaves ~2,000 new tracked objects
-  (rows, strips, caches), so at CPython's default threshold (700) two or three young collections
-  ran inside every keystroke, 0.5-1.5 ms together and up to 12 ms on a busy machine. The
-  threshold is raised so they rarely start by themselves, and `after_frame` (called 15 ms
-  after each input, when its frame is normally on screen) collects the young generations in the
-  gap before the next key.
+* Young collections wait for the frame: a filter keystroke leaves a few thousand new tracked
+  objects (rows, strips, caches), which at CPython's default threshold would start young
+  collections inside every keystroke. The threshold is raised so they rarely start by
+  themselves, and `after_frame` (called shortly after each input, when its frame is normally on
+  screen) collects the young generations in the gap before the next key.
 """
 
 from __future__ import annotations

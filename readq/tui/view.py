@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from readq.model import Paper, Status
+from readq.selection import SORT_KEYS, Selection
 
 STATUS_GLYPHS = {
     Status.NEW: "•",
@@ -43,32 +44,14 @@ SORT_LABELS = {
 TAG_PREFIX = "tag:"
 
 
-def queue_predicate(queue: str) -> Callable[[Paper], bool] | None:
-    """A test for membership of `queue`, or None for "all"."""
-    if queue == "all":
-        return None
-    if queue == "starred":
-        return lambda p: p.starred
-    if queue.startswith(TAG_PREFIX):
-        tag = queue[len(TAG_PREFIX):].casefold()
-        return lambda p: any(t.casefold() == tag for t in p.tags)
-    if queue.startswith(DIGEST_PREFIX):
-        name = queue[len(DIGEST_PREFIX) :]
-        return lambda p: any(s.file == name for s in p.sources)
-    status = Status(queue)
-    return lambda p: p.status is status
+def queue_predicate(queue: str, papers: Sequence[Paper] = ()) -> Callable[[Paper], bool] | None:
+    """A test for membership of `queue` (a sidebar queue id), or None for "all".
 
-
-def _sort_key(sort: str) -> Callable[[Paper], object]:
-    if sort == "date":
-        return lambda p: p.date or ""
-    if sort == "upvotes":
-        return lambda p: p.upvotes if p.upvotes is not None else -1
-    if sort == "title":
-        return lambda p: p.title.casefold()
-    if sort == "seen":
-        return lambda p: len(p.sources)
-    raise ValueError(f"unknown sort {sort!r}")
+    The queue's words mean what they mean everywhere (`readq.selection.Selection.for_queue`);
+    `papers` supply the digest names a digest queue is matched against."""
+    sel = Selection.for_queue(queue)
+    names = {s.file for p in papers for s in p.sources} if sel.digest else ()
+    return sel.predicate(names)
 
 
 def default_descending(sort: str) -> bool:
@@ -98,7 +81,7 @@ def build_view(
 
     The result is a list, or the search's own numpy array when there is nothing to filter or
     re-sort (callers only index it, iterate it and take its length)."""
-    pred = queue_predicate(spec.queue)
+    pred = queue_predicate(spec.queue, papers)
     if pred is None and spec.sort == "relevance" and not spec.reverse and hasattr(ranked, "tolist"):
         return ranked  # type: ignore[return-value]  # the search's numpy order as is (~1-2 ms saved at 100k)
     ranked = ranked.tolist() if hasattr(ranked, "tolist") else list(ranked)  # numpy -> ints
@@ -109,7 +92,7 @@ def build_view(
         if spec.ranks is not None:
             order.sort(key=spec.ranks.__getitem__)
     elif spec.sort != "relevance":
-        key = _sort_key(spec.sort)
+        key = SORT_KEYS[spec.sort]
         # sorted() is stable: equal keys keep their relevance (or newest-first) order.
         order.sort(key=lambda i: key(papers[i]), reverse=default_descending(spec.sort))
     if spec.reverse:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from readq.search import persist
+from readq.search import cache
 
 
 def spy_index_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Record the size of every search index `persist` builds (instead of loading a saved one)."""
+    """Record the size of every search index `cache.load_or_build` builds (instead of loading a saved one)."""
     calls: list[int] = []
-    real = persist.SearchIndex.__init__
+    real = cache.SearchIndex.__init__
 
     def init(self, papers, **kw):  # type: ignore[no-untyped-def]
         calls.append(len(papers))
         real(self, papers, **kw)
 
-    monkeypatch.setattr(persist.SearchIndex, "__init__", init)
+    monkeypatch.setattr(cache.SearchIndex, "__init__", init)
     return calls

@@ -52,7 +52,7 @@ async def test_tag_add_remove_undo_sidebar_and_filter(tmp_library: Path, fresh) 
         await pilot.press(*"-mem", "tab", "enter")
         await settle(pilot)
         assert fresh().get(pid).tags == ("video",)
-        assert "#video" in app.screen.query_one(DetailPane).plain
+        assert "video" in app.screen.query_one(DetailPane).plain
         await pilot.press("u")  # undo brings the removed tag back
         await settle(pilot)
         assert fresh().get(pid).tags == ("video", "memory")

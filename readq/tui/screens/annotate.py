@@ -7,7 +7,7 @@ for-you model is trained in a thread worker after changes, never on the UI threa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from textual.app import SuspendNotSupported
@@ -20,35 +20,26 @@ from readq.tui.widgets.sidebar import Sidebar, tag_counts
 
 if TYPE_CHECKING:
     from readq.foryou import Ranking
-    from readq.tui.session import Outcome, Session
-    from readq.tui.widgets.paper_list import PaperList
+
+    _Base = Any
+else:
+    _Base = object
 
 RETRAIN_DELAY = 1.0  # seconds of quiet after a change before the model retrains
 SIMILAR_SHOWN = 12
 
 
-class AnnotateActions:
-    """Tag (`T`), note (`N`), for-you sort (`f`) and more like this (`m`) for the main screen."""
+class AnnotateActions(_Base):
+    """Tag (`T`), note (`N`), for-you sort (`f`) and more like this (`m`) for the main screen.
 
-    session: Session
-    paper_list: PaperList
-    sort: str
+    It expects the screen's `session`, `paper_list`, `sort`, `_targets()`, `_current()`,
+    `_write()`, `_confirm_then()` and `_keep_refilter()`.
+    """
+
     foryou: Ranking | None = None
     foryou_ranks: list[int] | None = None
     _foryou_stale = True
     _foryou_timer: Any = None
-
-    # provided by MainScreen / Screen
-    app: Any
-    notify: Callable[..., None]
-    query_one: Callable[..., Any]
-    set_timer: Callable[..., Any]
-    run_worker: Callable[..., Any]
-    _targets: Callable[[], tuple[list[str], bool]]
-    _current: Callable[[], Paper | None]
-    _write: Callable[[Callable[[], Outcome]], Outcome | None]
-    _confirm_then: Callable[[int, str, Callable[[], None]], None]
-    _keep_refilter: Callable[[], None]
 
     # ------------------------------------------------------------------ tags
     def refresh_tags(self) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -24,17 +23,19 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.timer import Timer
-from textual.worker import Worker, get_current_worker
+from textual.worker import Worker
 
 from readq.store import LibraryError
 from readq.model import Paper, Status
 from readq.tui.screens.annotate import AnnotateActions
-from readq.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, CopyFallbackDialog, ExportDialog
+from readq.tui.screens.dialogs import ConfirmDialog
 from readq.tui.screens.help import HelpScreen
 from readq.tui.screens.messages import EmptyLibraryScreen
 from readq.tui.line_editor import LineEditor
+from readq.tui.searches import ViewScheduler
+from readq.tui.screens.paper_actions import PaperActions
 from readq.tui.session import Outcome, Session, Snapshot
-from readq.tui.view import SORT_LABELS, SORTS, ViewSpec, build_view
+from readq.tui.view import SORT_LABELS, SORTS, ViewSpec
 from readq.tui import heap
 from readq.tui.widgets.detail import DetailPane
 from readq.tui.widgets.filter_bar import FILTER_CLEAR, FILTER_PASS_THROUGH, FILTER_SUBMIT, FilterBar
@@ -51,12 +52,9 @@ DETAIL_DELAY = 0.06  # seconds the cursor rests before the detail pane follows
 # keystrokes (a few ms for a long abstract) would delay the next keystroke's frame.
 DETAIL_DELAY_TYPING = 0.25
 NARROW = 120  # below this width the detail pane moves under the list
-INLINE_SEARCH_BUDGET_S = 0.02  # see MainScreen._filter_inline
-CITE_FORMATS = [("bibtex", "BibTeX"), ("markdown", "Markdown link"), ("text", "Plain text")]
-STATUS_WORDS = {"new": "new", "to-read": "to-read", "read": "read", "skipped": "skipped"}
 
 
-class MainScreen(AnnotateActions, Screen[None]):
+class MainScreen(AnnotateActions, PaperActions, Screen[None]):
     """Sidebar of queues, the filter bar, the paper list and the detail pane."""
 
     AUTO_FOCUS = None  # the list takes focus once loaded; the filter input must not grab keys
@@ -128,10 +126,8 @@ class MainScreen(AnnotateActions, Screen[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self._gen = 0  # bumped per view request; workers drop results of older generations
-        self._installed_gen = 0
+        self.searches = ViewScheduler(self, session, self._install_view)
         self._poll: Worker[None] | None = None
-        self._pending_keep: str | None = None
         self.editor = LineEditor()
         self._detail_paper: Paper | None = None
         self._detail_timer: Timer | None = None
@@ -295,89 +291,14 @@ class MainScreen(AnnotateActions, Screen[None]):
         return ViewSpec(self.filter_text, self.queue, self.sort, self.reverse, self.foryou_spec_ranks())
 
     def _refilter(self, keep_id: str | None = None) -> None:
-        if not self.session.papers:
-            return
-        self._gen += 1
-        self._pending_keep = keep_id
-        spec = self._spec()
-        if not self._filter_inline(self._gen, spec, keep_id):
-            self._search_worker(self._gen, spec, keep_id)
-
-    def _filter_inline(self, gen: int, spec: ViewSpec, keep_id: str | None) -> bool:
-        """Run the search right here when it is quick; False hands it to the worker.
-
-        Most keystrokes search in a few ms even at 100k papers (the index narrows first), and
-        doing them inline puts the result in the very next frame: a worker costs a thread hop and
-        a `call_from_thread` round trip, ~20-30 ms on a busy 2-core machine. A search that runs
-        past the budget is abandoned at its next cancellation check and redone in the worker.
-        The budget is generous (20 ms) because an abandoned search is wasted work: at 100k papers
-        typed queries take 2-8 ms plus 1-2 ms to order the view, with outliers near 10 ms under
-        load, and each of those sent to the worker cost ~25 ms (budget + thread hop + GIL).
-        """
-        start = time.perf_counter()
-        deadline = start + INLINE_SEARCH_BUDGET_S
-        try:
-            order = self._compute(spec, lambda: time.perf_counter() > deadline)
-        except Exception:
-            return False  # the worker reports the problem
-        if order is None:
-            return False
-        self._install_view(gen, spec, order, (time.perf_counter() - start) * 1000, keep_id)
-        return True
-
-    def _compute(self, spec: ViewSpec, cancelled: Callable[[], bool]) -> Sequence[int] | None:
-        """Search + queue filter + sort; runs in the search worker (or inline in `_settle`)."""
-        index, papers = self.session.index, self.session.papers
-        if spec.filter_text.strip():
-            if index is None:
-                return None  # still indexing: `_install_index` filters once it is ready
-            ranked = index.search(spec.filter_text, cancel=cancelled).order
-        else:
-            ranked = range(len(papers))
-        if cancelled():
-            return None
-        return build_view(papers, ranked, spec, cancelled)
-
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="search")
-    def _search_worker(self, gen: int, spec: ViewSpec, keep_id: str | None) -> None:
-        worker = get_current_worker()
-
-        def cancelled() -> bool:
-            return worker.is_cancelled or gen != self._gen
-
-        start = time.perf_counter()
-        try:
-            order = self._compute(spec, cancelled)
-        except Exception as exc:  # a malformed query: keep the last good view
-            if not cancelled():
-                self.app.call_from_thread(self.notify, f"Filter: {exc}", severity="warning", timeout=3)
-            return
-        if order is None or cancelled():
-            return
-        elapsed = (time.perf_counter() - start) * 1000
-        self.app.call_from_thread(self._install_view, gen, spec, order, elapsed, keep_id)
+        self.searches.request(self._spec(), keep_id)
 
     def _settle(self) -> None:
-        """Keys that act on papers must see the current filter's rows: finish a pending search now.
-
-        Typing `/query Enter t` quickly can press `t` before the worker reports; computing the
-        view inline (tens of ms at 100k papers) is better than marking the wrong paper.
-        """
-        if not self.session.papers or self._installed_gen == self._gen:
-            return
-        spec, start = self._spec(), time.perf_counter()
-        try:
-            order = self._compute(spec, lambda: False)
-        except Exception:
-            return
-        if order is not None:
-            elapsed = (time.perf_counter() - start) * 1000
-            self._install_view(self._gen, spec, order, elapsed, self._pending_keep)
+        self.searches.settle()
 
     def _install_view(self, gen: int, spec: ViewSpec, order: Sequence[int], elapsed: float, keep_id: str | None) -> None:
-        if gen != self._gen or gen == self._installed_gen:
-            return  # a newer query is on its way, or `_settle` installed this one already
-        self._installed_gen = gen
+        if not self.searches.accept(gen):
+            return
         papers = self.session.papers
         self.paper_list.set_rows(papers, order, spec.filter_text, keep_id=keep_id)
         self.shown, self.total, self.elapsed_ms = len(order), len(papers), elapsed
@@ -514,7 +435,7 @@ class MainScreen(AnnotateActions, Screen[None]):
             elif self.rq.advance_on_mark:
                 self.paper_list.action_cursor_down()
 
-        self._confirm_then(len(ids), f"Mark {len(ids):,} papers {STATUS_WORDS[status]}?", go)
+        self._confirm_then(len(ids), f"Mark {len(ids):,} papers {status}?", go)
 
     def action_star(self) -> None:
         ids, bulk = self._targets()
@@ -592,128 +513,3 @@ class MainScreen(AnnotateActions, Screen[None]):
         if paper is None:
             self.notify("No paper highlighted")
         return paper
-
-    def copy_text(self, text: str, what: str) -> None:
-        """Copy by every route; when none works show the text so it can be copied by hand."""
-        from readq.clipboard import copy
-
-        osc52 = self.app.copy_to_clipboard if self.rq.osc52 else None
-        try:
-            result = copy(text, osc52=osc52, what=what)
-        except Exception as exc:  # the clipboard must never take the app down
-            self.app.push_screen(CopyFallbackDialog(text, f"Could not copy {what}: {exc}"))
-            return
-        if result.ok:
-            self.notify(result.message, timeout=2)
-        else:
-            self.app.push_screen(CopyFallbackDialog(text, result.message))
-
-    def action_copy_link(self) -> None:
-        from readq.links import best_link
-
-        if paper := self._current():
-            self.copy_text(best_link(paper), "link")
-
-    def action_copy_cite(self, fmt: str = "") -> None:
-        """Copy a citation: `fmt`, else the configured default (`cite_format`, BibTeX)."""
-        from readq.cite import cite
-
-        fmt = fmt or self.rq.cite_format
-        if paper := self._current():
-            self.copy_text(cite(paper, fmt), f"{fmt} citation")
-
-    def action_cite_as(self) -> None:
-        if self._current() is None:
-            return
-        self.app.push_screen(
-            ChoiceDialog("Copy citation as", CITE_FORMATS),
-            lambda fmt: self.action_copy_cite(fmt) if fmt else None,
-        )
-
-    def action_pick_link(self) -> None:
-        """Every labelled link of the paper; choose one, then copy or open it."""
-        from readq.links import paper_links
-
-        paper = self._current()
-        if paper is None:
-            return
-        links = paper_links(paper)
-        choices = [(f"{i}", f"{label:<8} {url}") for i, (label, url) in enumerate(links)]
-
-        def chosen(key: str | None) -> None:
-            if key is None:
-                return
-            label, url = links[int(key)]
-            self.app.push_screen(
-                ChoiceDialog(f"{label}: {url}", [("copy", "Copy"), ("open", "Open in the browser")]),
-                lambda how: self._use_link(how, label, url),
-            )
-
-        self.app.push_screen(ChoiceDialog("Links of this paper", choices), chosen)
-
-    def _use_link(self, how: str | None, label: str, url: str) -> None:
-        if how == "copy":
-            self.copy_text(url, f"{label.lower()} link")
-        elif how == "open":
-            self._open_url(url)
-
-    def action_open_link(self) -> None:
-        from readq.links import best_link
-
-        paper = self._current()
-        if paper is None:
-            return
-        self._open_url(best_link(paper))
-
-    def _open_url(self, url: str) -> None:
-        from readq.tui.browser import browser_problem
-
-        problem = browser_problem()
-        if problem:
-            self.notify(f"Cannot open a browser: {problem}. Press y to copy the link instead:\n{url}",
-                        severity="warning", timeout=8)
-            return
-        self._open_worker(url)
-
-    @work(thread=True, group="open", exit_on_error=False, description="open")
-    def _open_worker(self, url: str) -> None:
-        from readq.tui.browser import open_url
-
-        message = open_url(url)
-        self.app.call_from_thread(self.notify, message, timeout=3)
-
-    def action_export(self) -> None:
-        ids, bulk = self._targets()
-        if bulk:
-            chosen = set(ids)
-            papers = [p for p in self.paper_list.view_papers() if p.id in chosen]
-            what = "the selection in this view"
-        else:
-            papers = self.paper_list.view_papers()
-            what = f"{self.queue_label}" + (f", filter {self.filter_text!r}" if self.filter_text else "")
-        if not papers:
-            self.notify("Nothing to export in this view")
-            return
-        self.app.push_screen(
-            ExportDialog(len(papers), what, Path.cwd()),
-            lambda answer: self._export_worker(papers, *answer) if answer else None,
-        )
-
-    @work(thread=True, group="export", exit_on_error=False, description="export")
-    def _export_worker(self, papers: list[Paper], fmt: str, path: Path, force: bool = False) -> None:
-        from readq.export import write
-        from readq.store.atomic import FileExistsNoForce
-
-        try:
-            count = write(papers, fmt, path, force=force)
-        except FileExistsNoForce:
-            self.app.call_from_thread(
-                self.app.push_screen,
-                ConfirmDialog(f"{path} exists. Overwrite it?", yes="Overwrite", no="Cancel"),
-                lambda ok: self._export_worker(papers, fmt, path, True) if ok else None,
-            )
-            return
-        except (OSError, ValueError) as exc:
-            self.app.call_from_thread(self.notify, f"Export failed: {exc}", severity="error", timeout=8)
-            return
-        self.app.call_from_thread(self.notify, f"Exported {count:,} paper(s) to {path}", timeout=4)

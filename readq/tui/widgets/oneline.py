@@ -21,8 +21,8 @@ class OneLineBar(Widget):
     """A bar one row high whose content is a few styled strings (`parts`).
 
     Why not `render()` returning a rich `Text`: the filter and status bars repaint on every
-    keystroke, and the `Text` → content → strips conversion cost ~0.6 ms each per frame
-    (profiled at 100k papers), a tenth of the frame. Here the row is built as segments and cached
+    keystroke, and the `Text` → content → strips conversion is a real share of each frame. Here
+    the row is built as segments and cached
     until the parts, the width or the styles change.
     """
 

@@ -271,8 +271,8 @@ class PaperList(ScrollView, can_focus=True):
     def on_key(self, event: events.Key) -> None:
         """Hand keys to the screen's filter router right here, while the list has focus.
 
-        Unhandled, a key bubbles through four containers' message queues to the screen: ~0.35 ms
-        of every filter keystroke (measured at 100k papers). The router stops what it takes.
+        Unhandled, a key bubbles through four containers' message queues to the screen, a
+        measurable part of every filter keystroke. The router stops what it takes.
         """
         route = getattr(self.screen, "route_key", None)
         if route is not None:
@@ -317,10 +317,10 @@ class PaperList(ScrollView, can_focus=True):
 
         Why not Textual's default (`Widget.render_lines` → the styles cache): a filter keystroke
         repaints every visible row, and that pipeline re-applies border, padding, tint, opacity
-        and hatch checks to each one, about as much time as building the row itself (profiled at
-        100k papers: ~1.5 ms of a ~10 ms frame). This list has none of those, so it paints its
-        rows (and its own scrollbar column, replacing a separate `ScrollBar` widget that cost
-        another 1-3 ms whenever the thumb moved) and applies only the app's line filters. Any of
+        and hatch checks to each one, about as much time as building the row itself. This list
+        has none of those, so it paints its rows (and its own scrollbar column, replacing a
+        separate `ScrollBar` widget that repainted whenever the thumb moved) and applies only the
+        app's line filters. Any of
         those styles set on it falls back to the default pipeline.
         """
         if not self._plain_box():
@@ -442,9 +442,8 @@ class PaperList(ScrollView, can_focus=True):
         self.refresh()
 
     def _row_segments(self, paper: Paper, width: int, selected: bool, row_style: Style) -> list[Segment]:
-        """One row as segments, built directly: ~10x cheaper than a rich `Text` per row, which
-        matters because a keystroke in the filter repaints every visible row (profiled at 100k:
-        0.6 ms per row through `Text.render`, most of a frame's budget)."""
+        """One row as segments, built directly: far cheaper than a rich `Text` per row, which
+        matters because a keystroke in the filter repaints every visible row."""
         title_w, show_date, show_votes, show_seen = columns(width)
         styles = self._row_styles(row_style)
         status = paper.status

@@ -10,8 +10,8 @@ def set_virtual_size(view: ScrollView, size: Size) -> None:
     """Give `view` a new virtual size, updating only its scrollbars.
 
     `virtual_size` is a layout reactive: assigning it makes the next frame re-arrange and repaint
-    the whole screen (profiled: ~55 ms at 120x40, against ~8 ms for repainting the list alone), on
-    every keystroke of the filter. A Line-API view's own geometry does not depend on its content
+    the whole screen (several times the cost of repainting the list alone), on every keystroke of
+    the filter. A Line-API view's own geometry does not depend on its content
     size, so only its scrollbars need updating; Textual still lays out when a scrollbar appears or
     disappears (`show_vertical_scrollbar` is a layout reactive).
     """
