@@ -209,7 +209,7 @@ def speed(n: int, workdir: Path) -> None:
     import shutil
     import subprocess
 
-    from bench.run import render_digest
+    from bench.inputs import render_digest
     from bench.synth import make_papers
     from readq.foryou import rank_library
 
