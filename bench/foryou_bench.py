@@ -35,8 +35,8 @@ from readq.foryou.blend import blend
 from readq.foryou.features import Features
 from readq.foryou.model import KINDS, UNDECIDED_WEIGHT, decisions, train
 from readq.ingest import import_paths
-from readq.store import Library
 from readq.model import Paper, Status
+from readq.store import Library
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_digests"
 K = 20
@@ -66,7 +66,7 @@ def seed_papers() -> list[Paper]:
 
 def topic_test(pattern: str) -> Callable[[Paper], bool]:
     title_only = pattern.startswith("title:")
-    rx = re.compile(pattern.removeprefix("title:"), re.I)
+    rx = re.compile(pattern.removeprefix("title:"), re.IGNORECASE)
     if title_only:
         return lambda p: bool(rx.search(p.title))
     return lambda p: bool(rx.search(p.title) or rx.search(p.abstract))

@@ -7,8 +7,6 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
-
 from readq.foryou import rank
 from readq.foryou.cache import CACHE_FILE, load_or_build
 from readq.foryou.features import Features, paper_text, prune

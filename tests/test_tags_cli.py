@@ -79,7 +79,7 @@ def test_note_set_show_clear_and_editor(lib: Path, tmp_path: Path, monkeypatch: 
 
 
 def test_tags_and_notes_in_every_export(lib: Path) -> None:
-    a, b = ids(lib, "-n", "2")
+    (a,) = ids(lib, "-n", "1")
     run(lib, "tag", a, "--add", "video,survey")
     run(lib, "note", a, "--set", "Check the ablation.")
     out = run(lib, "export", "--tag", "survey", "--format", "json")

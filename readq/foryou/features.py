@@ -2,9 +2,9 @@
 
 Features come from the library's own text (title, abstract, authors, organization); nothing is
 downloaded. Vectorizing is stateless hashing of word 1-2 grams (scikit-learn's
-`HashingVectorizer`), so a paper's row never depends on the rest of the library and a cached
-matrix only needs rows for new papers; the idf weights are recomputed from the rows in
-milliseconds. Rows are L2-normalised, so a dot product is a cosine similarity.
+`HashingVectorizer`), so a paper's counts never depend on the rest of the library and a cache
+(`readq.foryou.cache`) only has to vectorize new papers. Each row keeps its `TOP_TERMS` heaviest
+tf-idf terms and is L2-normalised, so a dot product is a cosine similarity.
 
 scikit-learn is imported inside the functions: the app's first paint must not pay for it.
 """

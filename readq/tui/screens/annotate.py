@@ -142,7 +142,7 @@ class AnnotateActions(_Base):
 
         try:
             ranking = rank(papers, cache_dir=cache)
-        except Exception as exc:  # the order is a convenience: say why it is missing
+        except Exception as exc:  # noqa: BLE001 - the order is a convenience: say why it is missing
             self.app.call_from_thread(self.notify, f"For you: {exc}", severity="warning")
             return
         self.app.call_from_thread(self._install_ranking, ranking, papers)
