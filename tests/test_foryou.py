@@ -123,3 +123,8 @@ def test_importing_readq_foryou_loads_no_heavy_library() -> None:
             "print([m for m in ('sklearn', 'scipy') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_empty_library_ranks_to_nothing(tmp_path: Path) -> None:
+    ranking = rank([], cache_dir=tmp_path)
+    assert ranking.order == () and ranking.model is None

@@ -46,6 +46,10 @@ def _vectorizer() -> Any:
 
 def count_rows(papers: Sequence[Paper]) -> csr_matrix:
     """Raw hashed 1-2 gram counts, one row per paper (independent of the other papers)."""
+    if not papers:  # the vectorizer refuses an empty list
+        from scipy.sparse import csr_matrix
+
+        return csr_matrix((0, N_FEATURES), dtype="float32")
     return _vectorizer().transform([paper_text(p) for p in papers]).tocsr()
 
 
@@ -66,6 +70,8 @@ def tfidf(counts: csr_matrix, top: int | None = TOP_TERMS, df: Any = None, n: in
     from sklearn.preprocessing import normalize
 
     x = counts.astype(np.float32, copy=True)
+    if x.shape[0] == 0:
+        return x
     x.sum_duplicates()
     np.log1p(x.data, out=x.data)
     if df is None:
