@@ -139,6 +139,10 @@ async def test_for_you_sort_learns_and_explains(tmp_library: Path, fresh) -> Non
         top = screen.paper_list.view_papers()[:5]
         assert all(p.status is Status.NEW for p in top)
         assert screen.foryou_explanation(top[0]).startswith("For you, because you kept:")
+        screen.paper_list.cursor = 0
+        await pilot.pause(0.2)  # the detail pane follows the cursor after a short rest
+        await settle(pilot)
+        assert "For you, because you kept:" in app.screen.query_one(DetailPane).plain
         # more like this lists neighbours and jumps to one
         await pilot.press("m")
         await settle(pilot)
