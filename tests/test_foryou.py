@@ -128,3 +128,17 @@ def test_importing_readq_foryou_loads_no_heavy_library() -> None:
 def test_empty_library_ranks_to_nothing(tmp_path: Path) -> None:
     ranking = rank([], cache_dir=tmp_path)
     assert ranking.order == () and ranking.model is None
+
+
+def test_cache_built_in_another_process(tmp_path: Path, samples: Path) -> None:
+    """The app vectorizes a big uncached library in a subprocess (tokenizing holds the GIL)."""
+    from readq.foryou.cache import build_in_subprocess, needs_subprocess
+    from readq.ingest import import_paths
+    from readq.store import Library
+
+    lib = Library(tmp_path / "lib")
+    import_paths(lib, [str(samples)])
+    assert needs_subprocess(lib.cache_dir, 10_000) and not needs_subprocess(lib.cache_dir, 10)
+    assert build_in_subprocess(lib.path)
+    assert (lib.cache_dir / CACHE_FILE).exists() and not needs_subprocess(lib.cache_dir, 10_000)
+    assert load_or_build(lib.papers(), lib.cache_dir).matrix.shape[0] == len(lib.papers())

@@ -143,3 +143,38 @@ def save_model(cache_dir: Path | None, key: str, model: TasteModel) -> None:
           positives=np.int64(model.positives), negatives=np.int64(model.negatives),
           centroid=model.centroid if model.centroid is not None else np.zeros(0, np.float32),
           centroid_weight=np.float64(model.centroid_weight))
+
+
+SUBPROCESS_MIN_PAPERS = 5000  # below this, vectorizing in the calling thread takes < 5 s
+
+
+def needs_subprocess(cache_dir: Path | None, papers: int) -> bool:
+    """Whether the app should vectorize in another process: a big library with no cache yet.
+
+    Tokenizing is pure Python and holds the GIL: a minute of it in a thread (100k papers) would
+    make the app's own thread wait at every step; a process leaves the app its interpreter.
+    """
+    return cache_dir is not None and papers >= SUBPROCESS_MIN_PAPERS and not (
+        Path(cache_dir) / CACHE_FILE).exists()
+
+
+def build_in_subprocess(library_path: Path) -> bool:
+    """Fill the library's features cache from a separate process; True once it is written."""
+    import subprocess
+    import sys
+
+    code = "import sys; from readq.foryou.cache import build_for_library; build_for_library(sys.argv[1])"
+    try:
+        done = subprocess.run([sys.executable, "-c", code, str(library_path)], capture_output=True,
+                              check=False, timeout=3600)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
+
+
+def build_for_library(library_path: str) -> None:
+    """Vectorize every paper of the library at `library_path` into its cache."""
+    from readq.store import Library
+
+    library = Library(library_path)
+    load_or_build(library.papers(), library.cache_dir)

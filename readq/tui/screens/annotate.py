@@ -139,8 +139,11 @@ class AnnotateActions(_Base):
     def _retrain(self, papers: list[Paper], cache: Any) -> None:
         """Worker thread: features (cached), training and the blend."""
         from readq.foryou import rank
+        from readq.foryou.cache import build_in_subprocess, needs_subprocess
 
         try:
+            if needs_subprocess(cache, len(papers)):
+                build_in_subprocess(self.session.library.path)
             ranking = rank(papers, cache_dir=cache)
         except Exception as exc:  # noqa: BLE001 - the order is a convenience: say why it is missing
             self.app.call_from_thread(self.notify, f"For you: {exc}", severity="warning")
