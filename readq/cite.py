@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from readq.links import best_link, clean_arxiv_id
+from readq.links import arxiv_doi, arxiv_url, best_link, clean_arxiv_id
 from readq.model import Paper
 from readq.vocab import CITE_FORMAT_LABELS, CITE_FORMATS
 
@@ -163,6 +163,13 @@ def _bib_name(name: str) -> str:
     return f"{{{name}}}" if " and " in name.lower() else name
 
 
+def primary_class(paper: Paper) -> str | None:
+    """The arXiv category `readq resolve` recorded (`cs.CV`), when it came from arXiv."""
+    resolved = getattr(paper, "resolved", None) or {}
+    value = resolved.get("primary_class") if isinstance(resolved, dict) else None
+    return value if isinstance(value, str) and value.strip() else None
+
+
 def digest_note(paper: Paper) -> str | None:
     """Where the paper was first seen: the best provenance when no arXiv ID is known."""
     if not paper.sources:
@@ -193,8 +200,12 @@ def bibtex_entry(paper: Paper, key: str | None = None, *, full: bool = False) ->
     arxiv_id = clean_arxiv_id(paper.arxiv_id)
     if arxiv_id:
         fields += [("eprint", latex_escape(arxiv_id)), ("archivePrefix", "arXiv")]
+        primary = primary_class(paper)
+        if primary:
+            fields.append(("primaryClass", latex_escape(primary)))
     # url is verbatim in biblatex/hyperref: no LaTeX escaping, but no raw braces or backslashes.
-    url = best_link(paper).replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
+    # With an arXiv ID it is the abstract page, as arXiv's own BibTeX export gives it.
+    url = (arxiv_url(paper) or best_link(paper)).replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
     fields.append(("url", url))
     note = digest_note(paper)
     if note and not arxiv_id:
@@ -249,7 +260,8 @@ def _sentence(text: str) -> str:
 
 
 def text_citation(paper: Paper) -> str:
-    """`Authors (Year). Title. arXiv:ID. URL`, leaving out what is unknown."""
+    """`Authors (Year). Title. arXiv:ID. URL`, leaving out what is unknown: the plain fallback
+    when no CSL style can be used (`readq.csl`)."""
     authors, year = author_phrase(paper), year_of(paper)
     parts: list[str] = []
     if authors:
@@ -266,11 +278,31 @@ def text_citation(paper: Paper) -> str:
     return " ".join(parts)
 
 
-def cite(paper: Paper, fmt: str = "bibtex") -> str:
-    """The citation `c` copies: bibtex (no trailing newline), markdown `[Title](url)`, or text."""
+def cite(paper: Paper, fmt: str = "bibtex", style: str | None = None) -> str:
+    """The citation `c` copies: bibtex (no trailing newline), markdown, or text in a CSL style.
+
+    `text` is formatted by a CSL processor in `style` (APA by default; see `readq.csl`) once the
+    authors are known; before that (a digest gives at most a count) styles would move the title
+    into the author's place, so `text_citation` writes it. An unknown style raises
+    `readq.csl.UnknownStyle` (a ValueError).
+    """
     fmt = normalize_format(fmt)
+    if fmt == "text":
+        from readq.csl import DEFAULT_STYLE, style_path, formatted_citation
+
+        if not paper.authors:
+            style_path(style or DEFAULT_STYLE)  # a wrong style name is still an error
+            return text_citation(paper)
+        return formatted_citation(paper, style or DEFAULT_STYLE)
     if fmt == "bibtex":
         return bibtex_entry(paper)
     if fmt == "markdown":
-        return f"[{markdown_escape(paper.title)}]({best_link(paper)})"
-    return text_citation(paper)
+        link = f"[{markdown_escape(paper.title)}]({best_link(paper)})"
+        if not paper.authors:
+            return link
+        authors, year = markdown_escape(author_phrase(paper) or ""), year_of(paper)
+        lead = f"{authors} ({year})" if year else authors
+        arxiv_id = clean_arxiv_id(paper.arxiv_id)
+        tail = f" arXiv:{markdown_escape(arxiv_id)}." if arxiv_id else ""
+        return f"{_sentence(lead)} {link}.{tail}"
+    raise AssertionError(fmt)  # pragma: no cover - normalize_format allows nothing else

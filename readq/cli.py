@@ -334,13 +334,23 @@ def unstar_cmd(obj: Ctx, ids: Sequence[str]) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(CITE_FORMATS), default="bibtex", show_default=True
 )
+@click.option("--style", default=None, metavar="CSL",
+              help="Citation style for --format text: apa (default, or the cite_style setting), ieee, "
+                   "chicago-author-date, … or a .csl file.")
 @pass_ctx
 @guarded
-def cite_cmd(obj: Ctx, paper_id: str, fmt: str) -> None:
-    """Print the citation the app would copy."""
+def cite_cmd(obj: Ctx, paper_id: str, fmt: str, style: str | None) -> None:
+    """Print the citation the app would copy (text: formatted in a CSL style, APA by default)."""
     from readq.cite import cite
 
-    click.echo(cite(obj.library().one(paper_id), fmt))
+    from readq.config import load_config
+    from readq.csl import UnknownStyle
+
+    paper = obj.library().one(paper_id)
+    try:
+        click.echo(cite(paper, fmt, style or load_config().cite_style))
+    except UnknownStyle as exc:
+        fail(str(exc), EXIT_USAGE)
 
 
 @cli.command("link")
@@ -348,10 +358,11 @@ def cite_cmd(obj: Ctx, paper_id: str, fmt: str) -> None:
 @pass_ctx
 @guarded
 def link_cmd(obj: Ctx, paper_id: str) -> None:
-    """Print the link the app would copy."""
-    from readq.links import best_link
+    """Print the link the app would copy (the `link` setting: hf, arxiv or pdf)."""
+    from readq.config import load_config
+    from readq.links import paper_link
 
-    click.echo(best_link(obj.library().one(paper_id)))
+    click.echo(paper_link(obj.library().one(paper_id), load_config().link))
 
 
 @cli.command("export")
@@ -484,3 +495,116 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point."""
     cli.main(args=list(argv) if argv is not None else None, prog_name="readq")
 
+
+
+# ============================================================================ identity (issue 12)
+# `resolve` and `fetch`: the only commands that use the network, and only when run. The logic
+# lives in readq/identity/; this block only selects papers, shows progress and prints summaries.
+import contextlib  # noqa: E402 - kept inside this block so it merges as one piece
+from collections.abc import Iterator  # noqa: E402
+
+EXIT_NETWORK = 6
+
+
+@contextlib.contextmanager
+def _resolve_progress(total: int, enabled: bool) -> Iterator[Callable[[Any, Any], None]]:
+    """A rich progress bar on stderr (a terminal only); yields the resolver's listener."""
+    if not enabled or not sys.stderr.isatty() or total < 2:
+        yield lambda paper, outcome: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("[bold]resolving[/]"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("resolve", total=total)
+        yield lambda paper, outcome: bar.advance(task)
+
+
+@cli.command("resolve")
+@click.argument("ids", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Every paper without a resolved arXiv identity.")
+@_status_option
+@click.option("--starred", is_flag=True, help="Only starred papers.")
+@click.option("--query", "-q", default=None, help="Only papers matching this filter (the app's syntax).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="One line per paper as soon as its result is saved: ID, outcome, arXiv ID.")
+@pass_ctx
+@guarded
+def resolve_cmd(obj: Ctx, ids: Sequence[str], all_: bool, status: str | None, starred: bool,
+                query: str | None, as_json: bool, verbose: bool) -> None:
+    """Find papers' arXiv IDs, authors, dates and links on Hugging Face and arXiv."""
+    from readq.identity.http import NetworkError
+    from readq.identity.resolve import needs_resolving, resolve_papers
+
+    lib = obj.library()
+    if ids:
+        wanted = _resolve_all(lib, ids)
+        papers = [lib.get(pid) for pid in dict.fromkeys(wanted)]
+    elif all_ or status or starred or query:
+        if not lib.exists():
+            fail(f"no library at {obj.library_path} yet; import digests with `readq import PATH`", EXIT_NOTHING)
+        papers = needs_resolving(lib.select(_selection(status, starred, query)).papers())
+    else:
+        fail("name papers to resolve, or use --all (optionally with --status/--starred/--query)", EXIT_USAGE)
+    if not papers:
+        click.echo("Nothing to resolve: every selected paper already has its identity.", err=True)
+        return
+
+    def tell(paper: Any, outcome: Any) -> None:
+        arxiv_id = outcome.found.arxiv_id if outcome.found is not None else "-"
+        sys.stdout.write(f"{paper.id}\t{outcome.kind}\t{arxiv_id}\n")
+        sys.stdout.flush()
+
+    try:
+        with _resolve_progress(len(papers), not as_json and not verbose) as bar:
+            listener = (lambda p, o: (tell(p, o), bar(p, o))) if verbose else bar
+            report = resolve_papers(lib, papers, listener)
+    except NetworkError as exc:
+        fail(str(exc), EXIT_NETWORK)
+    titles = {p.id: p.title for p in papers}
+    for pid, candidates in report.ambiguous.items():
+        shown = "; ".join(f"{c.arxiv_id} ({c.title})" for c in candidates)
+        click.echo(f"ambiguous: {pid} {titles.get(pid, '')}: {shown}", err=True)
+    for warning in report.warnings[:20]:
+        click.echo(f"warning: {warning}", err=True)
+    if len(report.warnings) > 20:
+        click.echo(f"warning: … and {len(report.warnings) - 20} more (--json lists them all)", err=True)
+    if as_json:
+        import orjson
+
+        click.echo(orjson.dumps(report.as_json(), option=orjson.OPT_INDENT_2).decode())
+    else:
+        click.echo(report.summary())
+
+
+@cli.command("fetch")
+@click.option("--date", "date_", default=None, metavar="YYYY-MM-DD", help="One day's papers.")
+@click.option("--week", default=None, metavar="YYYY-Www", help="One ISO week's papers.")
+@click.option("--month", default=None, metavar="YYYY-MM", help="One month's papers.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@pass_ctx
+@guarded
+def fetch_cmd(obj: Ctx, date_: str | None, week: str | None, month: str | None, as_json: bool) -> None:
+    """Import Hugging Face Daily Papers from its API (default: the latest day with papers)."""
+    from readq.identity.fetch import FetchRequest, fetch_daily
+    from readq.identity.hf import HfPapers
+    from readq.identity.http import NetworkError
+
+    try:
+        request = FetchRequest(date_, week, month).check()
+    except ValueError as exc:
+        fail(str(exc), EXIT_USAGE)
+    try:
+        report, _listed = fetch_daily(obj.library(), HfPapers(), request)
+    except NetworkError as exc:
+        fail(str(exc), EXIT_NETWORK)
+    if report.entries == 0:
+        fail("Hugging Face lists no papers for " + (date_ or week or month or "any recent day"), EXIT_NOTHING)
+    if as_json:
+        import orjson
+
+        click.echo(orjson.dumps(report.as_json(), option=orjson.OPT_INDENT_2).decode())
+    else:
+        click.echo(report.summary())

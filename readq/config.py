@@ -8,6 +8,8 @@ as warnings and the defaults are used, so a typo never keeps the app from starti
     cite_format = "bibtex"     # what `c` copies: bibtex, markdown or text
     bulk_confirm = 20          # ask before changing more papers than this at once
     osc52 = true               # also copy through the terminal (works over SSH)
+    cite_style = "apa"         # CSL style of text citations (c, readq cite): apa, ieee, any name
+    link = "hf"                # what `y` copies once the arXiv ID is known: hf, arxiv or pdf
     [keys]                     # binding id = keys, e.g. "mark.skipped" = "x,delete"
 """
 
@@ -18,7 +20,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from readq.vocab import CITE_FORMATS
+from readq.vocab import CITE_FORMATS, LINK_TARGETS
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +29,21 @@ class Config:
     cite_format: str = "bibtex"
     bulk_confirm: int = 20
     osc52: bool = True
+    link: str = "hf"
+    cite_style: str = "apa"
     keys: dict[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+
+
+def _known_style(name: str) -> bool:
+    """A CSL style name (or .csl file) the citation formatter can load."""
+    from readq.csl import UnknownStyle, style_path
+
+    try:
+        style_path(name)
+    except UnknownStyle:
+        return False
+    return True
 
 
 def config_path() -> Path:
@@ -64,10 +79,18 @@ def load_config(path: Path | None = None) -> Config:
             values[key] = value
         elif key == "cite_format" and value in CITE_FORMATS:
             values[key] = value
+        elif key == "link" and value in LINK_TARGETS:
+            values[key] = value
+        elif key == "cite_style" and isinstance(value, str) and _known_style(value):
+            values[key] = value.strip()
         else:
             expected = getattr(defaults, key, None)
             what = f"expected {type(expected).__name__}" if expected is not None else "unknown setting"
             if key == "cite_format":
                 what = "expected one of " + ", ".join(CITE_FORMATS)
+            elif key == "link":
+                what = "expected one of " + ", ".join(LINK_TARGETS)
+            elif key == "cite_style":
+                what = "no CSL style by that name"
             warnings.append(f"{path}: {key} = {value!r} ignored ({what})")
     return Config(**values, warnings=tuple(warnings))  # type: ignore[arg-type]

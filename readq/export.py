@@ -32,8 +32,9 @@ from readq.cite import (
     export_keywords,
     markdown_escape,
 )
+from readq.csl import reference_item, split_name
+from readq.links import arxiv_doi, arxiv_url, best_link, clean_arxiv_id, paper_links
 from readq.store.atomic import atomic_write
-from readq.links import arxiv_url, best_link, clean_arxiv_id, paper_links
 from readq.model import Paper, Status
 
 FORMATS = ("json", "md", "bibtex", "csv", "ris", "csljson")
@@ -170,7 +171,7 @@ def _md_item(paper: Paper) -> str:
             _md_link(f"arXiv:{markdown_escape(clean_arxiv_id(paper.arxiv_id) or '')}", arxiv)
         )
     meta += [
-        _md_link(label, url) for label, url in paper_links(paper) if label not in ("Paper", "arXiv")
+        _md_link(label, url) for label, url in paper_links(paper) if label not in ("Paper", "arXiv", "PDF")
     ]
     if paper.tags:
         meta.append("tags: " + ", ".join(markdown_escape(t) for t in paper.tags))
@@ -211,16 +212,6 @@ def render_markdown(papers: Sequence[Paper]) -> str:
 # ---------------------------------------------------------------- RIS / CSL-JSON
 
 
-def split_name(name: str) -> tuple[str, str] | None:
-    """(family, given) from `Ziqi Huang` or `Huang, Ziqi`; None for one-word or script names."""
-    name = _one_line(name)
-    if "," in name:
-        family, given = (part.strip() for part in name.split(",", 1))
-        return (family, given) if family and given else None
-    words = name.split()
-    return (words[-1], " ".join(words[:-1])) if len(words) > 1 else None
-
-
 def _ris_name(name: str) -> str:
     parts = split_name(name)
     return f"{parts[0]}, {parts[1]}" if parts else _one_line(name)
@@ -234,7 +225,7 @@ def _ris_record(paper: Paper) -> list[tuple[str, str]]:
     tags.append(("M3", "Preprint"))
     arxiv_id = clean_arxiv_id(paper.arxiv_id)
     if arxiv_id:
-        tags += [("SN", f"arXiv:{arxiv_id}"), ("PB", "arXiv")]
+        tags += [("SN", f"arXiv:{arxiv_id}"), ("PB", "arXiv"), ("DO", arxiv_doi(paper) or "")]
     tags.append(("UR", best_link(paper)))
     if paper.abstract.strip():
         tags.append(("AB", _one_line(paper.abstract)))
@@ -254,28 +245,9 @@ def render_ris(papers: Sequence[Paper]) -> str:
     return "\n".join(records)
 
 
-def _csl_item(paper: Paper, key: str) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "id": key,
-        "citation-key": key,
-        "type": "article",
-        "title": _one_line(paper.title),
-    }
-    authors = []
-    for name in paper.authors:
-        parts = split_name(name)
-        authors.append(
-            {"family": parts[0], "given": parts[1]} if parts else {"literal": _one_line(name)}
-        )
-    if authors:
-        item["author"] = authors
-    date_parts = [int(x) for x in (paper.published or "").split("-")[:3] if x.isdigit()]
-    if date_parts:
-        item["issued"] = {"date-parts": [date_parts]}
-    item["URL"] = best_link(paper)
-    arxiv_id = clean_arxiv_id(paper.arxiv_id)
-    if arxiv_id:
-        item.update({"number": arxiv_id, "archive": "arXiv", "publisher": "arXiv"})
+def csl_item(paper: Paper, key: str) -> dict[str, Any]:
+    """One CSL-JSON item: the reference (`readq.csl.reference_item`) plus abstract, triage state."""
+    item: dict[str, Any] = {"id": key, "citation-key": key, **reference_item(paper)}
     if paper.abstract.strip():
         item["abstract"] = _one_line(paper.abstract)
     item["keyword"] = ", ".join(export_keywords(paper))
@@ -288,7 +260,7 @@ def _csl_item(paper: Paper, key: str) -> dict[str, Any]:
 def render_csljson(papers: Sequence[Paper]) -> str:
     """CSL-JSON items (pandoc, Zotero); ids are the same unique keys as the BibTeX export."""
     taken: set[str] = set()
-    items = [_csl_item(p, bibtex_key(p, taken)) for p in papers]
+    items = [csl_item(p, bibtex_key(p, taken)) for p in papers]
     return orjson.dumps(items, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
 
 

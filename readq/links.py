@@ -6,14 +6,21 @@ title: it always resolves to a working page, unlike a guessed paper URL.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote, quote_plus, urlsplit
 
 from readq.digest.links import find_urls, strip_url
+from readq import vocab
 from readq.model import Paper
 
-__all__ = ["HF_PAPERS", "arxiv_url", "best_link", "classify", "paper_links", "strip_url", "urls_in"]
+__all__ = [
+    "HF_PAPERS", "LINK_TARGETS", "arxiv_doi", "arxiv_url", "best_link", "classify", "paper_link", "paper_links", "pdf_url",
+    "strip_url", "urls_in",
+]
 
 HF_PAPERS = "https://huggingface.co/papers"
+# What `y` and `readq link` give once the arXiv ID is known (setting `link` in config.toml).
+LINK_TARGETS = vocab.LINK_TARGETS
 
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitee.com")
 _DATASET_HOSTS = ("zenodo.org", "kaggle.com", "figshare.com", "dataverse.harvard.edu")
@@ -33,6 +40,28 @@ def arxiv_url(paper: Paper) -> str | None:
     """`https://arxiv.org/abs/<id>` when the arXiv ID is known."""
     arxiv_id = clean_arxiv_id(paper.arxiv_id)
     return f"https://arxiv.org/abs/{quote(arxiv_id, safe='/.')}" if arxiv_id else None
+
+
+def arxiv_doi(paper: Paper) -> str | None:
+    """arXiv's DataCite DOI for the paper (`10.48550/arXiv.2401.00001`, no version), when known."""
+    arxiv_id = clean_arxiv_id(paper.arxiv_id)
+    return f"10.48550/arXiv.{re.sub(r'v[0-9]+$', '', arxiv_id)}" if arxiv_id else None
+
+
+def pdf_url(paper: Paper) -> str | None:
+    """`https://arxiv.org/pdf/<id>` when the arXiv ID is known."""
+    arxiv_id = clean_arxiv_id(paper.arxiv_id)
+    return f"https://arxiv.org/pdf/{quote(arxiv_id, safe='/.')}" if arxiv_id else None
+
+
+def paper_link(paper: Paper, target: str = "hf") -> str:
+    """The link to copy: the arXiv abstract page, the PDF or the HF page (`target`), once the
+    arXiv ID is known; before that always `best_link` (an HF search for the exact title)."""
+    if target == "arxiv":
+        return arxiv_url(paper) or best_link(paper)
+    if target == "pdf":
+        return pdf_url(paper) or best_link(paper)
+    return best_link(paper)
 
 
 def best_link(paper: Paper) -> str:
@@ -71,11 +100,12 @@ def classify(url: str) -> str:
 
 
 def paper_links(paper: Paper) -> list[tuple[str, str]]:
-    """Labelled links for the detail pane: Paper, arXiv, then Code/Dataset/Project from the text."""
+    """Labelled links for the detail pane: Paper (HF page), arXiv, PDF, then Code/Dataset/Project."""
     links: list[tuple[str, str]] = [("Paper", best_link(paper))]
     arxiv = arxiv_url(paper)
     if arxiv:
         links.append(("arXiv", arxiv))
+        links.append(("PDF", pdf_url(paper) or arxiv))
     seen = {url for _, url in links}
     for url in [*paper.links, *urls_in(paper.abstract)]:
         url = strip_url(url)

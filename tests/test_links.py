@@ -110,6 +110,7 @@ def test_paper_links_order_and_labels() -> None:
     assert paper_links(paper) == [
         ("Paper", "https://huggingface.co/papers/2501.01234v2"),
         ("arXiv", "https://arxiv.org/abs/2501.01234v2"),
+        ("PDF", "https://arxiv.org/pdf/2501.01234v2"),
         ("Code", "https://gitlab.com/readq/etude"),
         ("Dataset", "https://huggingface.co/datasets/readq/etude"),
         ("Dataset", "https://zenodo.org/records/123456"),
@@ -125,3 +126,14 @@ def test_paper_links_of_real_papers() -> None:
     ]
     assert paper_links(by_title("PEEK"))[1:] == [("Code", "https://github.com/momentslab/peek")]
     assert [label for label, _ in paper_links(by_title("VADER"))] == ["Paper"]
+
+
+def test_paper_link_targets() -> None:
+    from readq.links import paper_link
+
+    known = Paper(id="x", title="T", arxiv_id="2401.00001")
+    assert paper_link(known, "arxiv") == "https://arxiv.org/abs/2401.00001"
+    assert paper_link(known, "pdf") == "https://arxiv.org/pdf/2401.00001"
+    assert paper_link(known, "hf") == "https://huggingface.co/papers/2401.00001"
+    unknown = Paper(id="y", title="T")
+    assert paper_link(unknown, "pdf") == paper_link(unknown, "arxiv") == best_link(unknown)

@@ -46,6 +46,7 @@ from readq.tui.host import Filterable, Host, samples_dir
 
 if TYPE_CHECKING:
     from readq.search import SearchIndex  # numpy: imported by the load worker, after first paint
+    from readq.tui.resolve_worker import ResolveResult
 
 DETAIL_DELAY = 0.06  # seconds the cursor rests before the detail pane follows
 # While a query is typed the list is what the user watches; rendering the detail between two
@@ -98,6 +99,8 @@ class MainScreen(AnnotateActions, PaperActions, Screen[None]):
                 tooltip="Show or hide the detail pane"),
         Binding("question_mark", "help", "Help", key_display="?", id="help",
                 tooltip="Show every key"),
+        Binding("I", "resolve", "Resolve", id="identity.resolve", show=False,
+                tooltip="Look up arXiv ID, authors and links of the highlighted paper (or the selection)"),
         # issue 13: tags, notes, for you (actions in readq/tui/screens/annotate.py)
         Binding("T", "tag", "Tags", id="tags.edit", show=False,
                 tooltip="Add or remove tags on the highlighted paper (or the selection)"),
@@ -513,3 +516,29 @@ class MainScreen(AnnotateActions, PaperActions, Screen[None]):
         if paper is None:
             self.notify("No paper highlighted")
         return paper
+
+    # ------------------------------------------------------------------ resolve (issue 12)
+    def action_resolve(self) -> None:
+        """Resolve the highlighted paper or the selection off the UI thread (tui/resolve_worker)."""
+        ids, _bulk = self._targets()
+        if any(w.group == "resolve" and w.is_running for w in self.app.workers):
+            self.notify("Already resolving; wait for it to finish")
+        elif ids:
+            self._resolve_worker(ids)
+        else:
+            self.notify("Nothing to resolve here")
+
+    @work(thread=True, group="resolve", exit_on_error=False, description="resolve")
+    def _resolve_worker(self, ids: list[str]) -> None:
+        from readq.tui.resolve_worker import ResolveJob
+
+        progress = lambda text: self.app.call_from_thread(setattr, self, "busy", text)  # noqa: E731
+        self.app.call_from_thread(self._resolved, ResolveJob(self.session, ids, progress).run())
+
+    def _resolved(self, result: ResolveResult) -> None:
+        self.busy = ""
+        if result.outcome is not None:
+            self._apply_outcome(result.outcome)
+            self._detail_paper, self._detail_shown = self.paper_list.current, None
+            self._show_detail()
+        self.notify(result.message, severity="error" if result.error else "information", timeout=6)

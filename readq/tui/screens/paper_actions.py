@@ -46,18 +46,21 @@ class PaperActions(_Base):
             self.app.push_screen(CopyFallbackDialog(text, result.message))
 
     def action_copy_link(self) -> None:
-        from readq.links import best_link
+        from readq.config import load_config
+        from readq.links import paper_link
 
         if paper := self._current():
-            self.copy_text(best_link(paper), "link")
+            self.copy_text(paper_link(paper, load_config().link), "link")
 
     def action_copy_cite(self, fmt: str = "") -> None:
         """Copy a citation: `fmt`, else the configured default (`cite_format`, BibTeX)."""
         from readq.cite import cite
 
+        from readq.config import load_config
+
         fmt = fmt or self.rq.cite_format
         if paper := self._current():
-            self.copy_text(cite(paper, fmt), f"{fmt} citation")
+            self.copy_text(cite(paper, fmt, load_config().cite_style), f"{fmt} citation")
 
     def action_cite_as(self) -> None:
         if self._current() is None:

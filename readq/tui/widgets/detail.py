@@ -18,6 +18,16 @@ from readq.tui.widgets.scrolling import set_virtual_size
 MATCH = Style(color="yellow", bold=True, underline=True)
 
 
+def _identity(paper: Paper) -> str | None:
+    """Where the arXiv identity came from (`readq resolve`): `Hugging Face, 2026-11-30`."""
+    resolved = paper.resolved or {}
+    source = {"hf": "Hugging Face", "arxiv": "arXiv"}.get(str(resolved.get("source")), None)
+    if not source:
+        return None
+    at = str(resolved.get("at") or "")[:10]
+    return f"{source}, {at}" if at else source
+
+
 def render_paper(paper: Paper, query: str, explain: str | None = None) -> Group:
     """Title, metadata table, labelled links, the abstract, the reader's note and, in the
     for-you order, why the paper ranks there."""
@@ -33,6 +43,7 @@ def render_paper(paper: Paper, query: str, explain: str | None = None) -> Group:
     if paper.starred:
         state.append(f"  {STAR_GLYPH} starred", "yellow")
     rows: list[tuple[str, str | Text | None]] = [("Status", state), *paper_facts(paper)]
+    rows.append(("Identity", _identity(paper)))
     rows.append((f"Seen ({len(paper.sources)})", seen_line(paper) or None))
     for label, value in rows:
         if value:
