@@ -9,7 +9,7 @@ the separator BibTeX and CSL use for keywords).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 # C0 except tab and newline, DEL, C1, and the bidirectional embedding/override/isolate marks.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -84,3 +84,24 @@ def complete_tag(text: str, tags: Iterable[str]) -> str | None:
         if tag.casefold().startswith(stem) and tag.casefold() != stem:
             return f"{head} {sign}{tag}".lstrip() if head else f"{sign}{tag}"
     return None
+
+
+def new_note(current: str | None, text: str | None, *, read_stdin: Callable[[], str]
+             ) -> tuple[bool, str | None]:
+    """What `readq note` stores: `text` (`-` reads stdin, "" clears), else the editor's result.
+
+    `text` None opens the editor; returns (changed, new note)."""
+    if text is None:
+        return edit_note(current)
+    new = clean_note(read_stdin() if text == "-" else text)
+    return new != current, new
+
+
+def tag_summary(papers: int, added: Sequence[str], removed: Sequence[str]) -> str:
+    """`tagged 3 paper(s) (+video) (-later)`: what `readq tag` reports."""
+    out = f"tagged {papers} paper(s)"
+    if added:
+        out += " (+" + ", +".join(added) + ")"
+    if removed:
+        out += " (-" + ", -".join(removed) + ")"
+    return out

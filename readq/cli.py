@@ -417,17 +417,9 @@ def doctor_cmd(obj: Ctx, repair: bool, compact: bool) -> None:
 
 def _rank_for(obj: Ctx, sort: str | None) -> Callable[[list[Paper]], list[Paper]] | None:
     """For `--sort for-you`: order the selected papers by a model trained on the whole library."""
-    if sort != "for-you":
-        return None
+    from readq.foryou.rank import library_ranker
 
-    def rank(papers: list[Paper]) -> list[Paper]:
-        from readq.foryou import rank_library
-
-        ranking = rank_library(obj.library())
-        click.echo(ranking.message, err=True)
-        return ranking.sort(papers)
-
-    return rank
+    return library_ranker(obj.library(), lambda msg: click.echo(msg, err=True)) if sort == "for-you" else None
 
 
 @cli.command("tag")
@@ -438,7 +430,7 @@ def _rank_for(obj: Ctx, sort: str | None) -> Callable[[list[Paper]], list[Paper]
 @guarded
 def tag_cmd(obj: Ctx, ids: Sequence[str], add: Sequence[str], remove: Sequence[str]) -> None:
     """Add and remove tags; with neither option, print each paper's tags."""
-    from readq.annotations import parse_tags
+    from readq.annotations import parse_tags, tag_summary
 
     lib = obj.library()
     resolved = _resolve_all(lib, ids)
@@ -446,12 +438,10 @@ def tag_cmd(obj: Ctx, ids: Sequence[str], add: Sequence[str], remove: Sequence[s
     if not added and not removed:
         if add or remove:
             fail("no usable tag given (tags cannot be empty)", EXIT_USAGE)
-        for pid in resolved:
-            click.echo(f"{pid}  {', '.join(lib.tags(pid))}")
+        click.echo("\n".join(f"{pid}  {', '.join(lib.tags(pid))}" for pid in resolved))
         return
     changes = lib.set_tags(resolved, add=added, remove=removed)
-    click.echo(f"tagged {len(changes)} paper(s)" + (f" (+{', +'.join(added)})" if added else "")
-               + (f" (-{', -'.join(removed)})" if removed else ""), err=True)
+    click.echo(tag_summary(len(changes), added, removed), err=True)
 
 
 @cli.command("note")
@@ -463,7 +453,7 @@ def tag_cmd(obj: Ctx, ids: Sequence[str], add: Sequence[str], remove: Sequence[s
 @guarded
 def note_cmd(obj: Ctx, paper_id: str, text: str | None, clear: bool, show: bool) -> None:
     """Edit a paper's note in $EDITOR, or set, clear or print it."""
-    from readq.annotations import clean_note, edit_note
+    from readq.annotations import new_note
 
     if sum((text is not None, clear, show)) > 1:
         fail("use one of --set, --clear and --show", EXIT_USAGE)
@@ -471,24 +461,14 @@ def note_cmd(obj: Ctx, paper_id: str, text: str | None, clear: bool, show: bool)
     pid = lib.resolve(paper_id)
     current = lib.one(pid).note
     if show:
-        if current:
-            click.echo(current)
+        click.echo(current or "", nl=bool(current))
         return
-    if clear:
-        new = None
-    elif text is not None:
-        new = clean_note(sys.stdin.read() if text == "-" else text)
-    else:
-        try:
-            changed, new = edit_note(current)
-        except RuntimeError as exc:
-            fail(str(exc), EXIT_USAGE)
-        if not changed:
-            click.echo("note unchanged", err=True)
-            return
-    changes = lib.set_note([pid], new)
-    word = "cleared" if new is None else "saved"
-    click.echo(f"note {word}" if changes else "note unchanged", err=True)
+    try:
+        changed, new = new_note(current, "" if clear else text, read_stdin=sys.stdin.read)
+    except RuntimeError as exc:
+        fail(str(exc), EXIT_USAGE)
+    changes = lib.set_note([pid], new) if changed else []
+    click.echo(("note cleared" if new is None else "note saved") if changes else "note unchanged", err=True)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -6,7 +6,7 @@ calls it directly. Heavy libraries (numpy, scipy, scikit-learn) load on the firs
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -94,3 +94,16 @@ def rank_library(library: Library, *, kind: str = DEFAULT_KIND) -> Ranking:
     """Rank every paper of `library`, with its feature cache (the CLI's and the app's entry)."""
     cache = library.cache_dir if library.exists() else None  # reading never creates a library
     return rank(library.papers(), kind=kind, cache_dir=cache)
+
+
+def library_ranker(library: Library, report: Callable[[str], None]
+                   ) -> Callable[[list[Paper]], list[Paper]]:
+    """A `Library.select(rank=...)` callback: rank the whole library, report its one-line
+    description, and return the selected papers in that order."""
+
+    def order(papers: list[Paper]) -> list[Paper]:
+        ranking = rank_library(library)
+        report(ranking.message)
+        return ranking.sort(papers)
+
+    return order
