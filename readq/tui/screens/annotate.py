@@ -20,6 +20,7 @@ from readq.tui.widgets.sidebar import Sidebar, tag_counts
 
 if TYPE_CHECKING:
     from readq.foryou import Ranking
+    from readq.tui.session import Outcome
 
     _Base = Any
 else:
@@ -40,6 +41,15 @@ class AnnotateActions(_Base):
     foryou_ranks: list[int] | None = None
     _foryou_stale = True
     _foryou_timer: Any = None
+
+    def after_outcome(self, outcome: Outcome) -> None:
+        """After a write or another process's change: the sidebar's tags, the for-you model."""
+        external = not outcome.changes  # a poll: anything may have changed
+        fields = {c.field for c in outcome.changes}
+        if external or "tags" in fields:
+            self.refresh_tags()
+        if external or fields & {"status", "starred"}:
+            self.foryou_changed()
 
     # ------------------------------------------------------------------ tags
     def refresh_tags(self) -> None:

@@ -284,9 +284,7 @@ class MainScreen(AnnotateActions, PaperActions, Screen[None]):
             return
         self.session.apply(outcome)
         self.query_one(Sidebar).set_counts(self.session.counts())
-        if not outcome.changes or any(c.field == "tags" for c in outcome.changes):
-            self.refresh_tags()
-        self.foryou_changed()
+        self.after_outcome(outcome)
         self.paper_list.repaint(self.session.papers)
 
     # ------------------------------------------------------------------ filtering
