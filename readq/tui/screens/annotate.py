@@ -183,9 +183,12 @@ class AnnotateActions(_Base):
         near = self.foryou.explain(paper.id)
         if not near:
             return "For you: no kept paper is much like this one"
-        titles = {p.id: p.title for p in self.session.papers}
         return "For you, because you kept:\n" + "\n".join(
-            f"  • {titles.get(pid, pid)} ({sim:.2f})" for pid, sim in near)
+            f"  • {self._title(pid)} ({sim:.2f})" for pid, sim in near)
+
+    def _title(self, pid: str) -> str:
+        pos = self.session.positions.get(pid)
+        return self.session.papers[pos].title if pos is not None else pid
 
     # ------------------------------------------------------------------ more like this
     def action_more_like_this(self) -> None:
@@ -213,8 +216,7 @@ class AnnotateActions(_Base):
         if not near:
             self.notify("No paper is much like this one")
             return
-        titles = {p.id: p for p in self.session.papers}
-        choices = [(pid, f"{sim:.2f}  {titles[pid].title}") for pid, sim in near if pid in titles]
+        choices = [(pid, f"{sim:.2f}  {self._title(pid)}") for pid, sim in near]
         self.app.push_screen(ChoiceDialog(f"More like: {paper.title}", choices), self._jump_to)
 
     def _jump_to(self, pid: str | None) -> None:
