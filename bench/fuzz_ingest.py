@@ -2,15 +2,20 @@
 
     python bench/fuzz_ingest.py [--inputs 100000] [--seed 1] [--seconds LIMIT] [--out DIR]
 
-Seeds are the real digests in sample_digests/ and the layout samples in tests/data/digests/. Each
+Seeds are the real digests in sample_digests/, the layout samples in tests/data/digests/, the real
+captures in tests/data/corpus/ and the capture and hostile fixtures in tests/data/. Each
 input is a window of a seed (16 B to 16 KB, sometimes a whole file) put through 0-5 mutations:
 byte flips, random bytes, deletions, duplications, splices of other seeds, random unicode,
-page furniture, HTML tags, line-ending changes, truncation, re-encoding (UTF-16/Latin-1, BOMs).
+page furniture, HTML tags, line-ending changes, truncation, re-encoding (UTF-16/Latin-1, BOMs),
+and the hostile catalogue: terminal escape sequences (OSC title/clipboard, CSI), bidi overrides,
+spreadsheet formulas and `javascript:` links.
 
 Counted as a crash:
 - any exception other than `DigestError` escaping `parse_bytes` (the API promise);
 - an "internal parser error" warning: `parse_text` swallows parser exceptions so that an import
   survives them; the fuzzer re-runs the layout dispatch unguarded to get the real exception.
+- an entry with a control or bidi character in any text field, a title that is a URL, an image or
+  still carries link syntax, or a link that is not http(s).
 Also reported: inputs slower than --slow seconds, and entries with an empty or unstripped title.
 Each distinct crash (exception type + innermost readq frame) is shrunk to a small reproducer,
 printed, and saved under --out. Exit status 1 if anything was found.
@@ -32,18 +37,33 @@ from readq.digest import DigestError, parse_bytes
 from readq.digest import parse as parse_module
 from readq.digest.context import Context
 from readq.digest.decode import decode, normalize_newlines
+from readq.textclean import clean, has_unsafe, is_web_url
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = _dt.date(2026, 11, 23)
 FURNITURE = [b"new\n", b"Get trending papers in your email inbox!\n", b"Subscribe\n", b"Upvote\n",
              b"\xe2\x80\xa2 8 authors\n", b"Submitted by\n", b"Published on Mar 3\n", b"arXiv Page\n",
              b"# Daily Papers\n", b"<div class=\"paper\">", b"</a>", b"<h3>", b"]: https://x.y/z\n",
-             b"* [Title](https://arxiv.org/abs/2401.00001)\n", b"arXiv:2501.01234\n", b"\xef\xbb\xbf"]
+             b"* [Title](https://arxiv.org/abs/2401.00001)\n", b"arXiv:2501.01234\n", b"\xef\xbb\xbf",
+             b"[\n\n- \xc2\xb7\n\n\t45 authors\n\n](https://huggingface.co/papers/2604.14125)\n",
+             b"[1.09k](https://huggingface.co/login?next=%2Fpapers%2F2604.14125)\n", b"[4](https://x.co/p#community)\n",
+             b"[![](https://cdn-thumbnails.huggingface.co/p/2604.14125.png)](https://huggingface.co/papers/2604.14125)\n",
+             b"### [Title split\n### over two][12]\n", b"```text\n", b"---\ncreated: 2026-04-17\n---\n",
+             b"Title: A Paper\nAuthors: A. One, B. Two\nAbstract: We study.\n", b"| Title | Link |\n|---|---|\n",
+             b"<details><summary>A Paper</summary>\n", b"</details>\n"]
+# The hostile catalogue: what a digest must never get through to a terminal, spreadsheet or link.
+HOSTILE = [b"\x1b]0;pwned\x07", b"\x1b]52;c;ZWNobyBoaQ==\x07", b"\x1b]8;;http://x\x1b\\", b"\x1b[2J\x1b[31m",
+           b"\xc2\x9b31m", b"\xe2\x80\xae", b"\xe2\x81\xa6", b"\x7f", b"\x08\x08",
+           b"=HYPERLINK(\"http://evil\",\"x\")", b"+cmd|' /C calc'!A0", b"@SUM(1+1)",
+           b"[click](javascript:alert(1))", b"<a href=\"javascript:alert(1)\">x</a>"]
 UNICODE = "é中文ß\u200b\u202e\ufeff\U0001f600\u0301\u00a0\u2028\u2029\x00\x1b\ud7ff\U0010ffff𝔘Ω"
 
 
 def load_seeds() -> list[bytes]:
-    paths = sorted((ROOT / "sample_digests").glob("*")) + sorted((ROOT / "tests" / "data" / "digests").glob("*"))
+    data = ROOT / "tests" / "data"
+    paths = sorted((ROOT / "sample_digests").glob("*"))
+    for sub in ("digests", "corpus", "captures", "hostile", "pasted"):
+        paths += sorted(p for p in (data / sub).glob("*") if p.suffix not in (".json", ".py"))
     return [p.read_bytes() for p in paths if p.is_file()]
 
 
@@ -105,11 +125,15 @@ def mutate(rng: random.Random, data: bytes, seeds: list[bytes]) -> bytes:
     def truncate() -> None:
         del buf[pos() :]
 
+    def hostile() -> None:
+        i = pos()
+        buf[i:i] = rng.choice(HOSTILE)
+
     def blank_lines() -> None:
         k = pos()
         buf[k:k] = b"\n" * rng.randint(1, 30) + b" " * rng.randint(0, 10)
 
-    ops = [flip, random_bytes, delete, duplicate, splice, unicode, furniture, line_endings, truncate, blank_lines]
+    ops = [flip, random_bytes, delete, duplicate, splice, unicode, furniture, line_endings, truncate, blank_lines, hostile]
     for _ in range(rng.choice((0, 1, 1, 2, 2, 3, 5))):
         rng.choice(ops)()
     out = bytes(buf)
@@ -142,6 +166,8 @@ class Stats:
     masked: int = 0
     slow: int = 0
     bad_titles: int = 0
+    unsafe: int = 0
+    bad_links: int = 0
     slowest: float = 0.0
     findings: dict[str, Finding] = field(default_factory=dict)
 
@@ -155,7 +181,7 @@ def signature_of(exc: BaseException) -> str:
 def unguarded(data: bytes) -> BaseException | None:
     """Re-run the dispatch without parse_text's safety net to get the swallowed exception."""
     try:
-        text = normalize_newlines(decode(data))
+        text = clean(normalize_newlines(decode(data)))
         if text.startswith("\ufeff"):
             text = text[1:]
         parse_module._dispatch(text, Context("fuzz.txt", TODAY))
@@ -182,6 +208,13 @@ def classify(data: bytes) -> tuple[str, str, str] | None:
     for entry in result.entries:
         if not entry.title.strip() or entry.title != entry.title.strip():
             return "bad-title", f"bad-title:{entry.title[:20]!r}", repr(entry.title)
+        texts = [entry.title, entry.abstract, entry.org or "", *entry.authors, *entry.links]
+        if any(has_unsafe(t) for t in texts):
+            return "unsafe-text", "unsafe-text", repr(entry)
+        if not all(is_web_url(u) for u in entry.links):
+            return "bad-link", "bad-link", repr(entry.links)
+        if parse_module.NOT_A_TITLE.search(entry.title):
+            return "bad-title", f"url-or-image-title:{entry.title[:20]!r}", repr(entry.title)
     return None
 
 
@@ -240,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
             stats.crashes += kind == "crash"
             stats.masked += kind == "masked"
             stats.bad_titles += kind == "bad-title"
+            stats.unsafe += kind == "unsafe-text"
+            stats.bad_links += kind == "bad-link"
             if sig not in stats.findings:
                 stats.findings[sig] = Finding(kind, sig, detail, data)
                 print(f"[{n}] new {kind}: {sig}", flush=True)
@@ -251,7 +286,10 @@ def main(argv: list[str] | None = None) -> int:
           f"slowest {stats.slowest * 1000:.0f} ms)")
     print(f"crashes (non-DigestError exceptions from parse_bytes): {stats.crashes}")
     print(f"masked parser exceptions (internal parser error warnings): {stats.masked}")
-    print(f"entries with empty/unstripped titles: {stats.bad_titles}; slow inputs: {stats.slow}")
+    print(f"entries with an empty, unstripped, URL, image or link-markup title: {stats.bad_titles}; "
+          f"slow inputs: {stats.slow}")
+    print(f"entries with a control or bidi character in a field: {stats.unsafe}; "
+          f"with a non-http(s) link: {stats.bad_links}")
     args.out.mkdir(parents=True, exist_ok=True)
     for i, finding in enumerate(stats.findings.values()):
         small = shrink(finding.data, finding.signature) if finding.kind != "slow" else finding.data

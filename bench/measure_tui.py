@@ -8,20 +8,21 @@ import argparse
 import json
 import shutil
 import time
+from pathlib import Path
 from typing import Any
 
 from bench.figures import Figures, Repeats, median, p95, rnd
 from bench.inputs import QUERIES, Inputs
 from bench.peers.tools import Peers, PeerSetup
-from bench.procs import ROOT, log, peer_json, py_json, readq_env
+from bench.procs import READQ, ROOT, log, peer_json, py_json, readq_env, run_timed
 
 TUI_PROBE = str(ROOT / "bench" / "tui_probe.py")
 COBIB_TUI_PROBE = str(ROOT / "bench" / "peers" / "cobib_tui_probe.py")
 
 
-def _probe(inp: Inputs, queries: list[str], marks: int) -> dict[str, Any]:
+def _probe(inp: Inputs, queries: list[str], marks: int, *, libdir: Path | None = None) -> dict[str, Any]:
     """One probe process; `--t0` is taken just before the spawn, so interpreter start counts."""
-    libdir = inp.libdir
+    libdir = libdir or inp.libdir
     t0 = time.monotonic()
     return py_json([TUI_PROBE, str(libdir), "--t0", repr(t0), "--queries", json.dumps(queries),
                     "--marks", str(marks)], env=readq_env(libdir), timeout=1800)
@@ -48,14 +49,15 @@ def _summarise(runs: list[dict[str, Any]], fig: Figures) -> None:
 
 def measure_tui(inp: Inputs, reps: Repeats, args: argparse.Namespace, fig: Figures) -> None:
     """All queries typed on the first run, two on the others (a tiny smoke-test library types three).
-    One extra start first with readq's derived caches (the persisted search index, `lib/cache/`)
-    removed, as on the first start after an import (`ready_cold_s`); the figures are the warm
-    starts that follow."""
+    One extra start first, on a library just imported and not yet opened by anything
+    (`ready_cold_s`, the first start after an import); the figures are the warm starts that follow."""
     libdir = inp.libdir
     tui_queries = QUERIES if fig.papers >= 1000 else QUERIES[:3]
-    if (libdir / "cache").is_dir():
-        shutil.rmtree(libdir / "cache")
-        fig.extra["ready_cold_s"] = rnd(_probe(inp, [], 0).get("ready_s"))
+    cold = inp.dir / "lib-cold"
+    shutil.rmtree(cold, ignore_errors=True)
+    if run_timed([*READQ, "--library", str(cold), "import", "-q", str(inp.digest)], env=readq_env(cold)).rc == 0:
+        fig.extra["ready_cold_s"] = rnd(_probe(inp, [], 0, libdir=cold).get("ready_s"))
+    shutil.rmtree(cold, ignore_errors=True)
     runs: list[dict[str, Any]] = []
     skipped = None
     for r in range(reps.whole):

@@ -4,6 +4,9 @@
     python bench/parse_bench.py dump OUT.jsonl [FILE ...]    # every parse result, one JSON line each
     python bench/parse_bench.py compare A.jsonl B.jsonl      # exit 1 and show the first difference
     python bench/parse_bench.py time FILE [--repeat N]       # in-process decode+parse, median seconds
+    python bench/parse_bench.py speed --old DIR [--papers 100000] [--rounds 5] [--extra FILE ...]
+        # MB/s of the seeds and a synthetic digest, the code in DIR (e.g. `git archive main readq |
+        # tar -x -C DIR`) against this checkout, alternating old/new in fresh processes; medians
 
 `dump` covers the seed digests, the format fixtures, any FILEs given (e.g. a 20k synthetic
 digest) and a few thousand deterministic *mutants* of the fixtures (lines dropped, doubled,
@@ -100,7 +103,11 @@ def _mutate(text: str, rng: random.Random) -> str:
     return out
 
 
-def corpus(extra: list[str]) -> Iterator[tuple[str, bytes]]:
+def corpus(extra: list[str], only: bool = False) -> Iterator[tuple[str, bytes]]:
+    if only:  # just the files named (e.g. the seeds and a synthetic digest)
+        for name in extra:
+            yield name, Path(name).read_bytes()
+        return
     files = sorted(p for d in CORPUS_DIRS for p in d.iterdir() if p.is_file())
     for path in files:
         yield str(path.relative_to(ROOT)), path.read_bytes()
@@ -117,7 +124,7 @@ def cmd_dump(args: argparse.Namespace) -> None:
     t0 = time.perf_counter()
     count = 0
     with open(args.out, "w", encoding="utf-8") as out:
-        for name, data in corpus(args.files):
+        for name, data in corpus(args.files, args.only):
             out.write(json.dumps(dump_result(name, data), ensure_ascii=False, sort_keys=True) + "\n")
             count += 1
     print(f"{count} parses dumped to {args.out} in {time.perf_counter() - t0:.1f}s")
@@ -162,20 +169,105 @@ def cmd_time(args: argparse.Namespace) -> None:
           f"parse median {statistics.median(times):.3f}s (runs: {', '.join(f'{t:.3f}' for t in times)})")
 
 
+def _synthetic(n: int) -> Path:
+    """The `bench/run.py` synthetic digest of `n` papers (hf-daily layout), cached in /tmp."""
+    path = Path("/tmp/readq-parse-bench") / f"digest-{n}.txt"
+    if not path.exists():
+        sys.path.insert(0, str(ROOT))
+        from bench.inputs import render_digest
+        from bench.synth import make_papers
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render_digest(make_papers(n, seed=0)), encoding="utf-8")
+    return path
+
+
+def cmd_time_many(args: argparse.Namespace) -> None:
+    """One process: seconds to parse each file (best of 5 for files under 5 MB), after one
+    warm-up parse of the smallest."""
+    sys.path.insert(0, args.code)
+    import readq
+
+    assert Path(readq.__file__).resolve().is_relative_to(Path(args.code).resolve()), readq.__file__
+    from readq.digest import parse_bytes
+
+    blobs = [Path(f).read_bytes() for f in args.files]
+    parse_bytes(min(blobs, key=len), source="warm", today=TODAY)
+    out = []
+    for name, data in zip(args.files, blobs):
+        runs = []
+        for _ in range(1 if len(data) > 5_000_000 else 5):  # small files: best of 5 (less noise)
+            t0 = time.perf_counter()
+            parse_bytes(data, source=name, today=TODAY)
+            runs.append(time.perf_counter() - t0)
+        out.append(min(runs))
+    print(json.dumps(out))
+
+
+def cmd_speed(args: argparse.Namespace) -> None:
+    import os
+    import subprocess
+
+    seeds = sorted(str(p) for p in (ROOT / "sample_digests").iterdir() if p.is_file())
+    synth = str(_synthetic(args.papers))
+    groups = {"seeds": seeds, f"synthetic {args.papers // 1000}k": [synth]}
+    for extra in args.extra:  # e.g. Markdown captures, each repeated 40 times into one file
+        path = Path("/tmp/readq-parse-bench") / f"x40-{Path(extra).name}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(Path(extra).read_bytes() * 40)
+        groups[Path(extra).name[:18]] = [str(path)]
+    files = [f for members in groups.values() for f in members]
+    size = {f: Path(f).stat().st_size / 1e6 for f in files}
+    codes = {"old": str(Path(args.old).resolve()), "new": str(ROOT)}
+    rates: dict[tuple[str, str], list[float]] = {}
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    for r in range(args.rounds):
+        for label in (("old", "new") if r % 2 == 0 else ("new", "old")):
+            got = subprocess.run(
+                [sys.executable, __file__, "time-many", codes[label], *files],
+                capture_output=True, text=True, env=env, cwd=str(ROOT), check=True,
+            )
+            seconds = dict(zip(files, json.loads(got.stdout)))
+            for group, members in groups.items():
+                mb = sum(size[f] for f in members)
+                rates.setdefault((label, group), []).append(mb / sum(seconds[f] for f in members))
+        print(f"round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
+    print(f"{'input':<18} {'MB':>7} {'old MB/s':>9} {'new MB/s':>9} {'new/old':>8}   (medians of {args.rounds})")
+    for group, members in groups.items():
+        old = statistics.median(rates[("old", group)])
+        new = statistics.median(rates[("new", group)])
+        mb = sum(size[f] for f in members)
+        print(f"{group:<18} {mb:7.1f} {old:9.2f} {new:9.2f} {new / old:8.3f}")
+    for group in groups:
+        for label in ("old", "new"):
+            runs = ", ".join(f"{x:.2f}" for x in rates[(label, group)])
+            print(f"  {group} {label}: {runs}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     d = sub.add_parser("dump")
     d.add_argument("out")
     d.add_argument("files", nargs="*")
+    d.add_argument("--only", action="store_true", help="dump just FILEs (no fixtures, no mutants)")
     c = sub.add_parser("compare")
     c.add_argument("a")
     c.add_argument("b")
     t = sub.add_parser("time")
     t.add_argument("file")
     t.add_argument("--repeat", type=int, default=3)
+    s = sub.add_parser("speed")
+    s.add_argument("--old", required=True, help="a folder holding the old `readq` package")
+    s.add_argument("--papers", type=int, default=100_000)
+    s.add_argument("--rounds", type=int, default=5)
+    s.add_argument("--extra", nargs="*", default=[], help="more inputs, each timed as its own row (x40)")
+    m = sub.add_parser("time-many")
+    m.add_argument("code")
+    m.add_argument("files", nargs="+")
     args = ap.parse_args()
-    {"dump": cmd_dump, "compare": cmd_compare, "time": cmd_time}[args.cmd](args)
+    {"dump": cmd_dump, "compare": cmd_compare, "time": cmd_time, "speed": cmd_speed,
+     "time-many": cmd_time_many}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from bench.procs import ROOT
 KEYS = ["import_s", "read_split_s", "first_paint_s", "ready_s", "filter_p50_ms", "filter_p95_ms",
         "mark_p50_ms", "mark_p95_ms", "cli_mark_s", "cli_query_s", "rss_mb"]
 
-EXTRA_ROWS = ("list_shown_s", "ready_cold_s", "filter_install_p95_ms", "tui_mark_p50_ms", "tui_mark_p95_ms",
+EXTRA_ROWS = ("list_shown_s", "ready_cold_s", "cli_first_query_s", "filter_install_p95_ms", "tui_mark_p50_ms", "tui_mark_p95_ms",
               "tui_mark_durable_p95_ms", "cli_list_s", "import_rss_mb", "cli_query_rss_mb")
 
 

@@ -19,8 +19,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from readq.links import arxiv_doi, arxiv_url, best_link, clean_arxiv_id
+from readq.links import arxiv_url, best_link, clean_arxiv_id
 from readq.model import Paper
+from readq.textclean import clean_paper
 from readq.vocab import CITE_FORMAT_LABELS, CITE_FORMATS
 
 FORMATS = CITE_FORMATS
@@ -287,6 +288,7 @@ def cite(paper: Paper, fmt: str = "bibtex", style: str | None = None) -> str:
     `readq.csl.UnknownStyle` (a ValueError).
     """
     fmt = normalize_format(fmt)
+    paper = clean_paper(paper)  # a record stored before ingest cleaned text
     if fmt == "text":
         from readq.csl import DEFAULT_STYLE, style_path, formatted_citation
 

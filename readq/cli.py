@@ -143,16 +143,20 @@ def _open_tui(obj: Ctx) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="Only print warnings and errors.")
 @click.option("--no-index", is_flag=True,
-              help="Do not refresh the saved search index (the app then rebuilds it on its next start).")
+              help="Do not build the search index (the first search or app start then builds it).")
+@click.option("--dry-run", is_flag=True,
+              help="Show per file the layout recognised and the papers it would import; change nothing.")
 @pass_ctx
 @guarded
-def import_cmd(obj: Ctx, paths: Sequence[str], as_json: bool, quiet: bool, no_index: bool) -> None:
+def import_cmd(obj: Ctx, paths: Sequence[str], as_json: bool, quiet: bool, no_index: bool, dry_run: bool) -> None:
     """Ingest digest files, folders (recursively) or - for stdin."""
     from readq.ingest import import_paths
 
+    if dry_run:
+        _import_preview(paths, as_json)
+        return
+    obj.library().index_on_import = not no_index
     report = import_paths(obj.library(), paths, progress=not quiet and not as_json)
-    if (report.new or report.merged) and not no_index:
-        _refresh_search_index(obj.library(), quiet or as_json)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     for error in report.errors:
@@ -167,17 +171,6 @@ def import_cmd(obj: Ctx, paths: Sequence[str], as_json: bool, quiet: bool, no_in
         sys.exit(EXIT_NOTHING)
 
 
-def _refresh_search_index(lib: Library, quiet: bool) -> None:
-    """Keep a saved search index current after an import (see Library.refresh_saved_search_index);
-    the papers are saved already, so a failure here is a warning, never a failed import."""
-    if not quiet and sys.stderr.isatty():
-        click.echo("Updating the search index…", err=True)
-    try:
-        lib.refresh_saved_search_index()
-    except Exception as exc:  # noqa: BLE001 - derived data: the app rebuilds it
-        click.echo(f"warning: search index not updated ({exc}); the app rebuilds it on its next start", err=True)
-
-
 # ---------------------------------------------------------------------------- list / show
 def _selection(status: str | None = None, starred: bool = False, query: str | None = None,
                limit: int | None = None, tag: str | None = None, sort: str | None = None) -> Selection:
@@ -190,7 +183,9 @@ def _selection(status: str | None = None, starred: bool = False, query: str | No
 def _dump_json(papers: Sequence[Paper]) -> None:
     import orjson
 
-    _dump_lines(orjson.dumps(p.as_json()) for p in papers)
+    from readq.textclean import clean_paper
+
+    _dump_lines(orjson.dumps(clean_paper(p).as_json()) for p in papers)
 
 
 def _dump_lines(records: Iterable[bytes], batch: int = 1000) -> None:
@@ -198,6 +193,8 @@ def _dump_lines(records: Iterable[bytes], batch: int = 1000) -> None:
     text at once). One line per paper also keeps the output greppable; it is the byte form the
     catalogue stores, so `list --json` can copy records instead of decoding and re-encoding them."""
     import itertools
+
+    from readq.textclean import clean_json_records
 
     out = sys.stdout.buffer
     it = iter(records)
@@ -207,7 +204,7 @@ def _dump_lines(records: Iterable[bytes], batch: int = 1000) -> None:
         if not chunk:
             break
         out.write(b"[\n  " if first else b",\n  ")
-        out.write(b",\n  ".join(chunk))
+        out.write(b",\n  ".join(clean_json_records(chunk)))  # records stored before ingest cleaned text
         first = False
     out.write(b"[]\n" if first else b"\n]\n")
     sys.stdout.flush()
@@ -239,10 +236,12 @@ def list_cmd(obj: Ctx, status: str | None, starred: bool, tag: str | None, query
     if as_json:
         _dump_lines(chosen.json_records())
         return
+    from readq.textclean import clean
+
     out = []
     for p in chosen.papers():
         star = "★" if p.starred else " "
-        out.append(f"{p.id}  {p.status.value:<8} {star} {p.date or '          '}  {p.title}")
+        out.append(f"{p.id}  {p.status.value:<8} {star} {p.date or '          '}  {clean(p.title)}")
     if out:
         click.echo("\n".join(out))
     elif sys.stderr.isatty():
@@ -256,7 +255,9 @@ def list_cmd(obj: Ctx, status: str | None, starred: bool, tag: str | None, query
 @guarded
 def show_cmd(obj: Ctx, paper_id: str, as_json: bool) -> None:
     """Show one paper in full."""
-    paper = obj.library().one(paper_id)
+    from readq.textclean import clean_paper
+
+    paper = clean_paper(obj.library().one(paper_id))
     if as_json:
         _dump_json([paper])
         return
@@ -281,7 +282,6 @@ def show_cmd(obj: Ctx, paper_id: str, as_json: bool) -> None:
 # ---------------------------------------------------------------------------- state changes
 def _resolve_all(lib: Library, ids: Sequence[str]) -> list[str]:
     """Resolve every ID first, so one bad ID changes nothing."""
-    lib.load_index()
     return [lib.resolve(i) for i in ids]
 
 
@@ -588,3 +588,20 @@ def fetch_cmd(obj: Ctx, date_: str | None, week: str | None, month: str | None, 
         click.echo(orjson.dumps(report.as_json(), option=orjson.OPT_INDENT_2).decode())
     else:
         click.echo(report.summary())
+
+
+# ---------------------------------------------------------------------------- import --dry-run (issue 11)
+def _import_preview(paths: Sequence[str], as_json: bool) -> None:
+    """`import --dry-run`: the parse of every input, printed; the library is not opened."""
+    from readq.ingest import import_date
+    from readq.preview import preview, render_text
+
+    files = list(preview(paths, import_date()))
+    if as_json:
+        import orjson
+
+        click.echo(orjson.dumps([f.as_json() for f in files], option=orjson.OPT_INDENT_2).decode())
+    else:
+        click.echo(render_text(files))
+    if not any(f.entries for f in files):
+        sys.exit(EXIT_NOTHING)

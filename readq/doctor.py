@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import shutil
+
+import orjson
 from collections.abc import Callable
 from pathlib import Path
 
 from readq.store.atomic import atomic_write, clean_temp_files, locked
 from readq.store import Library
+from readq.store.idtable import IDS_FILE
 from readq.store.layout import INDEX_FILE, JOURNAL_FILE, LOCK_FILE, PAPERS_FILE
 from readq.store.errors import LibraryCorrupt, LibraryError
-from readq.store.layout import read_json_file
+from readq.store.layout import dump_line_layout, read_json_file
+from readq.textclean import UNSAFE_JSON_RE, clean_json_bytes, clean_json_value
 
 
 def _check_catalog(path: Path) -> str | None:
@@ -53,9 +58,34 @@ def _clean_and_restore(
         os.replace(papers, aside)
         atomic_write(papers, backup.read_bytes())
         (library_path / INDEX_FILE).unlink(missing_ok=True)
+        (library_path / IDS_FILE).unlink(missing_ok=True)
         echo(f"restored {papers.name} from {backup.name}; the damaged file is kept as {aside.name}")
         echo("changes made after that backup was written and already folded into the damaged file are lost")
     return True
+
+
+def _clean_text(library_path: Path, papers: Path, *, repair: bool, echo: Callable[[str], None]) -> None:
+    """Control and bidi characters a library written before ingest cleaned text may hold.
+
+    Every output path cleans papers anyway; `--repair` cleans the catalogue itself (escape
+    sequences removed whole, non-http(s) links dropped) and rewrites it in the line layout. The
+    index and the saved search index hold byte offsets and text of the old file: both are rebuilt.
+    """
+    if not papers.exists():
+        return
+    raw = papers.read_bytes()
+    if clean_json_bytes(raw) is raw:
+        return
+    lines = sum(1 for line in raw.split(b"\n") if UNSAFE_JSON_RE.search(line))
+    if not repair:
+        echo(f"note: {lines} record line(s) hold control or bidi characters (output already drops them); "
+             "`readq doctor --repair` removes them from the library")
+        return
+    data = clean_json_value(orjson.loads(raw))
+    atomic_write(papers, b"".join(dump_line_layout(data)))  # type: ignore[arg-type]
+    (library_path / INDEX_FILE).unlink(missing_ok=True)
+    shutil.rmtree(library_path / "cache", ignore_errors=True)
+    echo(f"cleaned control or bidi characters from {lines} record line(s)")
 
 
 def check(library_path: Path, *, repair: bool, compact: bool, echo: Callable[[str], None]) -> bool:
@@ -70,6 +100,8 @@ def check(library_path: Path, *, repair: bool, compact: bool, echo: Callable[[st
     # restore must not interleave with another process's catalogue write.
     with locked(library_path / LOCK_FILE):
         healthy = _clean_and_restore(library_path, papers, backup, repair=repair, echo=echo)
+        if healthy:
+            _clean_text(library_path, papers, repair=repair, echo=echo)
     if not healthy:
         return False
     try:

@@ -36,6 +36,7 @@ from readq.csl import reference_item, split_name
 from readq.links import arxiv_doi, arxiv_url, best_link, clean_arxiv_id, paper_links
 from readq.store.atomic import atomic_write
 from readq.model import Paper, Status
+from readq.textclean import clean_paper, neutralize_cell
 
 FORMATS = ("json", "md", "bibtex", "csv", "ris", "csljson")
 _ALIASES = {
@@ -130,13 +131,16 @@ def _csv_value(key: str, paper: Paper, data: dict[str, Any]) -> str:
 
 
 def render_csv(papers: Sequence[Paper]) -> str:
-    """One row per paper with every contract field (RFC 4180 quoting, CRLF rows)."""
+    """One row per paper with every contract field (RFC 4180 quoting, CRLF rows).
+
+    A cell a spreadsheet would run as a formula gets a leading `'` (OWASP CSV injection advice).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for paper in papers:
         data = paper.as_json()
-        writer.writerow([_csv_value(key, paper, data) for key in CSV_COLUMNS])
+        writer.writerow([neutralize_cell(_csv_value(key, paper, data)) for key in CSV_COLUMNS])
     return buffer.getvalue()
 
 
@@ -279,7 +283,7 @@ _RENDERERS = {
 def render(papers: Iterable[Paper], fmt: str) -> str:
     """The whole export as text; raises ValueError for an unknown format."""
     renderer = _RENDERERS[normalize_format(fmt)]
-    return renderer(list(papers))
+    return renderer([clean_paper(p) for p in papers])  # a record stored before cleaning existed
 
 
 def write(

@@ -12,6 +12,7 @@ from urllib.parse import quote, quote_plus, urlsplit
 from readq.digest.links import find_urls, strip_url
 from readq import vocab
 from readq.model import Paper
+from readq.textclean import is_web_url
 
 __all__ = [
     "HF_PAPERS", "LINK_TARGETS", "arxiv_doi", "arxiv_url", "best_link", "classify", "paper_link", "paper_links", "pdf_url",
@@ -109,7 +110,7 @@ def paper_links(paper: Paper) -> list[tuple[str, str]]:
     seen = {url for _, url in links}
     for url in [*paper.links, *urls_in(paper.abstract)]:
         url = strip_url(url)
-        if url and url not in seen:
+        if url and url not in seen and is_web_url(url):  # never a javascript: or file: link
             seen.add(url)
             links.append((classify(url), url))
     return links

@@ -67,18 +67,15 @@ def test_second_import_adds_nothing(lib: Path, samples: Path) -> None:
     assert run(lib, "export", "--format", "json").stdout == before
 
 
-def test_import_keeps_a_saved_search_index_current(tmp_path: Path, samples: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    """The first import saves no index; once one is saved (the app or a query), later imports
-    refresh it, so the next start needs no rebuild; `--no-index` leaves it stale."""
+def test_import_saves_the_search_index(tmp_path: Path, samples: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every import saves the search index for the catalogue it wrote, the first one included, so
+    the next query or start needs no rebuild; `--no-index` leaves it missing or stale."""
     from readq.store import Library
     from tests.helpers.spy import spy_index_builds
 
     lib = tmp_path / "lib"
     files = sorted(samples.glob("*.txt"))
-    assert run(lib, "import", str(files[0])).exit_code == 0
-    assert not list((lib / "cache").glob("search-index.v*.bin"))
-    assert run(lib, "list", "--query", "video").exit_code == 0  # saves it
 
     def builds_on_open() -> int:
         with monkeypatch.context() as m:
@@ -87,6 +84,9 @@ def test_import_keeps_a_saved_search_index_current(tmp_path: Path, samples: Path
             opened.search_index(opened.papers())
         return len(calls)
 
+    assert run(lib, "import", str(files[0])).exit_code == 0
+    assert list((lib / "cache").glob("search-index.v*.bin"))
+    assert builds_on_open() == 0
     assert run(lib, "import", str(files[1])).exit_code == 0
     assert builds_on_open() == 0
     assert run(lib, "import", "--no-index", str(files[2])).exit_code == 0
@@ -210,3 +210,22 @@ def test_list_on_a_missing_library_says_how_to_start(tmp_path: Path) -> None:
     assert result.exit_code == 0 and json.loads(result.stdout) == []
     assert "readq import" in result.stderr
     assert not (tmp_path / "nothing-here").exists()
+
+
+def test_a_failed_index_build_is_a_warning_not_a_failed_import(tmp_path: Path, samples: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index is built in a forked child; if that fails, the papers are still imported."""
+    from readq.store import Library
+
+    def broken(self: Library, ordered: object, generation: str) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(Library, "_save_search_index", broken)
+    lib = tmp_path / "lib"
+    result = run(lib, "import", str(sorted(samples.glob("*.txt"))[0]))
+    assert result.exit_code == 0, result.output
+    assert "search index not saved" in result.output and "disk on fire" in result.output
+    assert not list((lib / "cache").glob("search-index.v*.bin"))
+    monkeypatch.undo()
+    assert papers(lib)
+    assert run(lib, "list", "--query", "video").exit_code in (0, 1)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from readq.digest import meta
 from readq.digest.links import _URL, _normal, find_urls
 from readq.digest.prose import collapse
+from readq.textclean import clean
 
 TODAY = dt.date(2026, 1, 20)
 # Every whitespace character Python knows, plus controls and near-misses.
@@ -19,7 +20,7 @@ SPACES = [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()] + ["\x0
 
 
 def reference_collapse(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(clean(text).split())  # collapsing also drops control and bidi characters
 
 
 def reference_is_meta_line(line: str, ref: dt.date) -> bool:

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from readq.digest import DigestError, parse_bytes, parse_text
 from readq.digest import dates, meta
 from readq.digest.furniture import is_furniture
+from readq.digest.parse import NOT_A_TITLE
+from readq.textclean import has_unsafe
 
 TODAY = dt.date(2026, 1, 20)
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -18,8 +20,9 @@ SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[Heal
 
 # Any non-whitespace character (str.split() whitespace is all in Zs/Zl/Zp/Cc).
 _CHARS = st.characters(min_codepoint=0x21, max_codepoint=0x1F9FF, blacklist_categories=("Cs", "Zs", "Zl", "Zp", "Cc"))
+# Bidi override/isolate characters (category Cf) are removed at ingest: not part of a round trip.
 _WORD = st.text(_CHARS, min_size=1, max_size=10).filter(
-    lambda w: "://" not in w and "www." not in w.lower()
+    lambda w: "://" not in w and "www." not in w.lower() and not has_unsafe(w)
 )
 _URL = st.builds(
     lambda a, b, dot: f"https://github.com/{a}/{b}" + ("." if dot else ""),
@@ -33,7 +36,10 @@ def _plain_line(s: str) -> bool:
     return not (is_furniture(s) or meta.is_meta_line(s, TODAY) or dates.parse_date(s, TODAY) or s.startswith("Subscribe"))
 
 
-TITLES = st.lists(_WORD, min_size=1, max_size=10).map(" ".join).filter(lambda t: len(t) <= 200 and _plain_line(t))
+# A title that is link or image markup is refused by every layout (`parse.NOT_A_TITLE`).
+TITLES = st.lists(_WORD, min_size=1, max_size=10).map(" ".join).filter(
+    lambda t: len(t) <= 200 and _plain_line(t) and NOT_A_TITLE.search(t) is None
+)
 ABSTRACTS = st.lists(st.one_of(_WORD, _WORD, _WORD, _URL), min_size=1, max_size=25).map(" ".join).filter(_plain_line)
 
 

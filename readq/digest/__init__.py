@@ -7,7 +7,7 @@ Domain core (no UI imports). Public API:
 * `parse_bytes(data, source=, today=) -> ParseResult` - raises only `DigestError`.
 * `iter_inputs(paths, stdin=) -> Iterator[InputFile]` - files, folders, "-"; never raises.
 
-Layouts (`ParseResult.layout`): ``hf-plain``, ``hf-compact``, ``hf-daily``, ``hf-trending``,
+Layouts (`ParseResult.layout`): ``hf-plain``, ``hf-compact``, ``hf-daily``, ``hf-trending``, ``hf-cards``,
 ``markdown``, ``html``, ``arxiv-listing``, ``arxiv-email``; ``unknown``/``empty`` when nothing
 was found.
 

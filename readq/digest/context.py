@@ -8,14 +8,17 @@ warning) in one place.
 from __future__ import annotations
 
 import datetime as _dt
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import PurePath, PureWindowsPath
 
+from readq.dedup import title_key
 from readq.digest import dates
 from readq.digest.errors import ParseWarning
 from readq.digest.links import find_urls, merge_links, strip_version
 from readq.digest.prose import collapse
 from readq.model import Entry, Source
+from readq.textclean import clean, is_web_url
 
 
 def base_name(source: str) -> str:
@@ -39,6 +42,7 @@ class Draft:
     links: list[str] = field(default_factory=list)
     arxiv_id: str | None = None
     has_meta: bool = False
+    listed_links: bool = False  # a code/project link on a line of its own, as listings print them
     collapsed: bool = False  # title and paragraphs already collapsed: `finish` skips re-scanning them
 
     @property
@@ -56,7 +60,12 @@ class Context:
         self.digest_date: str | None = None
         self.warnings: list[ParseWarning] = []
         self.warn_abstracts = True  # layouts without abstracts (listing pages) turn this off
+        self.notes: list[str] = []  # capture quirks recognised, shown by `import --dry-run`
         self._source: Source | None = None
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(ParseWarning(self.source, line, message))
@@ -72,10 +81,21 @@ class Context:
 
     def finish_all(self, drafts: list[Draft], what: str = "digest") -> list[Entry]:
         """Entries for `drafts`; a listing with no abstracts at all gets one warning, not one each."""
-        if len(drafts) > 1 and not any(d.has_abstract for d in drafts):
-            self.warn(drafts[0].line, f"no abstracts in this {what} ({len(drafts)} papers kept with titles only)")
+        missing = sum(1 for d in drafts if not d.has_abstract)
+        if len(drafts) > 1 and missing * 2 > len(drafts):  # a listing that shows no abstracts
+            self.warn(
+                drafts[0].line,
+                f"abstracts are missing for {missing} of {len(drafts)} papers in this {what} (kept with the "
+                "titles and metadata it shows; `readq resolve` can fill them in)",
+            )
             self.warn_abstracts = False
-        return [self.finish(d) for d in drafts]
+        entries = [self.finish(d) for d in drafts]
+        kept = _collapse_repeats(entries)
+        if len(kept) < len(entries):
+            self.note(f"{len(entries) - len(kept)} paper(s) printed twice, kept once")
+        if len(drafts) > 1 and not self.warn_abstracts:
+            self.note("cards without abstracts (titles and metadata only)")
+        return kept
 
     @property
     def source_record(self) -> Source:
@@ -97,11 +117,40 @@ class Context:
             abstract=abstract,
             authors=tuple(a for a in (collapse(x) for x in draft.authors) if a) if draft.authors else (),
             authors_count=draft.authors_count,
-            org=draft.org,
+            org=clean(draft.org) if draft.org else draft.org,
             published=draft.published,
             upvotes=draft.upvotes,
-            links=merge_links(find_urls(abstract), draft.links) if draft.links else tuple(find_urls(abstract)),
+            # The abstract is clean (collapsed); link targets from markup are checked here.
+            links=merge_links(find_urls(abstract), [clean(u) for u in draft.links if is_web_url(u)])
+            if draft.links else tuple(find_urls(abstract)),
             arxiv_id=strip_version(draft.arxiv_id) if draft.arxiv_id else None,
             source=self.source_record,
             line=draft.line,
         )
+
+
+def _collapse_repeats(entries: list[Entry]) -> list[Entry]:
+    """A paper the page prints twice (cards repeated by the page or the clipper) is one entry:
+    the first sighting, with fields only a later one has filled in."""
+    if len(entries) < 2:
+        return entries
+    seen: dict[str, int] = {}
+    out: list[Entry] = []
+    for entry in entries:
+        key = title_key(entry.title)
+        k = seen.get(key)
+        if k is None:
+            seen[key] = len(out)
+            out.append(entry)
+            continue
+        first = out[k]
+        fill = {
+            name: getattr(entry, name)
+            for name in ("abstract", "authors", "authors_count", "org", "published", "upvotes", "arxiv_id")
+            if not getattr(first, name) and getattr(entry, name)
+        }
+        if entry.links and set(entry.links) - set(first.links):
+            fill["links"] = merge_links(first.links, entry.links)
+        if fill:
+            out[k] = dataclasses.replace(first, **fill)
+    return out

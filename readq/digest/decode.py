@@ -45,6 +45,11 @@ def _looks_binary(text: str) -> bool:
 
 def decode(data: bytes) -> str:
     """Decode a saved digest to text with "\\n" line ends; DigestError when it is not text."""
+    return decode_with_codec(data)[0]
+
+
+def decode_with_codec(data: bytes) -> tuple[str, str]:
+    """`decode`, and the codec that read the bytes ("utf-8" only for BOM-less UTF-8)."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
@@ -53,16 +58,17 @@ def decode(data: bytes) -> str:
                 raise DigestError(f"invalid {codec.upper()} text (file has a {codec.upper()} byte-order mark)") from None
             if "\x00" in text or _looks_binary(text):
                 raise DigestError(BINARY)
-            return normalize_newlines(text)
+            return normalize_newlines(text), codec + "-bom"
     if b"\x00" in data:
         raise DigestError(BINARY)
+    codec = "utf-8"
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         try:
-            text = data.decode("cp1252")
+            text, codec = data.decode("cp1252"), "cp1252"
         except UnicodeDecodeError:
-            text = data.decode("latin-1")
+            text, codec = data.decode("latin-1"), "latin-1"
     if _looks_binary(text):
         raise DigestError(BINARY)
-    return normalize_newlines(text)
+    return normalize_newlines(text), codec

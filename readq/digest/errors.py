@@ -34,3 +34,4 @@ class ParseResult:
     warnings: tuple[ParseWarning, ...]
     layout: str
     digest_date: str | None
+    notes: tuple[str, ...] = ()  # capture quirks the parser recognised (for `import --dry-run`)

@@ -45,6 +45,17 @@ FURNITURE: frozenset[str] = frozenset(
         "Pricing",
         "Enterprise",
         "Posts",
+        "System theme",
+        "Company",
+        "Website",
+        "TOS",
+        "Privacy",
+        "About",
+        "Careers",
+        "Brand assets",
+        "Terms of service",
+        "[Content truncated]",
+        "Content truncated",
     )
 )
 

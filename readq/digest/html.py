@@ -40,6 +40,9 @@ class _ToMarkdown(HTMLParser):
         self.md_lines.append(line)
         self.plain_lines.append(line)
 
+    def _in_link(self) -> bool:
+        return any(self.links)
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _VOID:
             if tag in ("br", "hr") and not self.skip:
@@ -50,6 +53,9 @@ class _ToMarkdown(HTMLParser):
             self.skip += 1
             return
         if self.skip:
+            return
+        if tag in _BLOCK and self._in_link():  # a link holding blocks (a card's author list): one line
+            self.out.append(" ")
             return
         if tag in _BLOCK:
             self._newline()
@@ -76,7 +82,7 @@ class _ToMarkdown(HTMLParser):
                     href = self.links.pop()
                     if href:
                         self.out.append(f"]({href.strip().replace(' ', '%20').replace(')', '%29')})")
-                elif top in _BLOCK:
+                elif top in _BLOCK and not self._in_link():
                     self._newline()
             if top == tag:
                 break

@@ -8,6 +8,7 @@ Scheme-less `www.` addresses get `https://`. Regexes here are linear: one charac
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 from collections.abc import Iterable, Iterator
 
 # A URL runs until whitespace or a character that never belongs in one in prose.
@@ -123,6 +124,8 @@ def merge_links(*groups: Iterable[str]) -> tuple[str, ...]:
 def arxiv_id_from_url(url: str) -> str | None:
     """`https://arxiv.org/abs/2401.12345v2`, `huggingface.co/papers/2401.12345`, `/papers/…` -> ID."""
     m = _ID_IN_URL.search(url)
+    if m is None and "%2" in url:  # `login?next=%2Fpapers%2F2401.12345`: the page behind a login link
+        m = _ID_IN_URL.search(unquote(url).replace("next=/papers/", "huggingface.co/papers/"))
     return m["id"] if m else None
 
 

@@ -1,14 +1,21 @@
-"""Markdown saved by web clippers and note apps (MarkDownload, Obsidian Web Clipper, Joplin).
+"""Markdown saved by web clippers, note apps and converters (MarkDownload, Obsidian Web Clipper,
+Joplin, NotebookLM, reader services, HTML converted by `html.py`).
+
+Inline Markdown (emphasis, escapes, links, reference links, images, HTML, LaTeX) is read by
+markdown-it-py (`mdinline`). The line structure is repaired first (`mdlines`: link text wrapped
+over lines, titles split over two headings, links written as label + URL line, front matter;
+`mdblocks`: paper tables and `<details>` blocks become cards), because captures break
+Markdown's block structure in ways a block parser would keep as broken.
 
 A paper starts at a *title*: a heading whose text is a link (`### [Title](…/papers/2502.12345)`,
-reference style `### [Title][1]`), a plain heading at the level the linked headings use, or -
-in documents without such headings - a list item or line that links to a paper page. Everything
-else is classified line by line: metadata ("- 12 upvotes", "[• 8 authors](…)", "Published on
+reference style `### [Title][1]`), a plain heading at the level the titles use, or - in documents
+without such headings - a line that links to a paper page. Every other line is classified:
+metadata (`mdmeta`: "- 12 upvotes", "[• 8 authors](…)", org links, vote buttons, "Published on
 Feb 12", "Authors: …"), navigation and images (skipped), lone URLs (links or the arXiv ID), and
-prose (the abstract). Text before the first title is page chrome, read only for the digest date.
-
-Wrapped link text (`### [Long title\\nwrapped](url)`) is re-joined first. Lines longer than
-`MAX_MARKUP_LINE` are treated as plain prose, which keeps every regex here linear in practice.
+prose (the abstract). Cards without abstracts (today's daily page) are split where the next card
+begins: a link to another paper or a "Submitted by" line. Papers merely mentioned after the
+listing (comments, references, citations) are not read. Text before the first title is page
+chrome, read only for the digest date.
 """
 
 from __future__ import annotations
@@ -22,40 +29,34 @@ from readq.digest import dates, meta
 from readq.digest.arxiv import split_authors
 from readq.digest.context import Context, Draft
 from readq.digest.furniture import is_furniture
-from readq.digest.links import arxiv_id_from_label, arxiv_id_from_url, find_urls
+from readq.digest.links import arxiv_id_from_url, find_urls
+from readq.digest.mdinline import Link, plain, render
+from readq.digest.mdlines import HEADING as _HEADING
+from readq.digest.mdblocks import tables_and_details
+from readq.digest.mdlines import attach_detached_links, front_matter, join_wrapped
+from readq.digest import mdmeta
+from readq.digest.mdmeta import apply as _apply
+from readq.digest.mdmeta import merge_pending as _merge_pending
+from readq.digest.mdmeta import meta_pieces as _meta_pieces
 from readq.digest.prose import collapse, looks_truncated, plausible_abstract
 from readq.model import Entry
+from readq.textclean import is_web_url
 
 MAX_MARKUP_LINE = 20_000
-MAX_JOIN = 8
 
-_HEADING = re.compile(r"[ \t]{0,3}(?P<marks>#{1,6})[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*")
 _LIST = re.compile(r"(?:[-*+]|\d{1,3}[.)])[ \t]+")
 _HR = re.compile(r"(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|=+")
 _REF_DEF = re.compile(r"[ \t]{0,3}\[(?P<label>[^\]\n]{1,200})\]:[ \t]*<?(?P<url>[^\s>]+)>?(?:[ \t]+.*)?")
-# One link: [text](url "title") or [text][ref] or [text][] / [text] (shortcut, if defined).
-_LINK = re.compile(
-    r"(?P<img>!?)\[(?P<text>(?:[^\[\]\\\n]|\\.|\[[^\[\]\n]{0,300}\]){0,1000})\]"
-    r"(?:\((?P<url><[^>\n]{0,2000}>|[^\s()]{0,2000}(?:\([^\s()]{0,500}\)[^\s()]{0,500}){0,3})"
-    r"(?:[ \t]+\"[^\"\n]{0,300}\")?\)|\[(?P<ref>[^\]\n]{0,200})\])?"
-)
-_IMAGE = re.compile(r"!\[[^\]\n]{0,300}\]\([^()\s]{0,2000}\)")
-_AUTOLINK = re.compile(r"<(?P<url>https?://[^>\s]{1,2000})>")
+# What is left of a link split over lines around a paragraph: `[`, `]`, `][33]`.
+# What is left of a link split over lines around a paragraph (`[`, `]`, `][33]`), and image
+# placeholders a converter wrote instead of an image (`[图片：无替代文本]`, `[image]`).
+_BRACKET_JUNK = re.compile(r"!?\[|\]|\]\[[^\]\s]{0,40}\]|\[!|\[[^\[\]\n]{1,40}\]")
+# A code fence: some capture tools wrap the whole page in one (```text … ```); its content is read.
+_FENCE = re.compile(r"(?:`{3,}|~{3,})[\w-]*")
 _BARE_URL = re.compile(r"<?(?P<url>(?:https?://|www\.)\S{1,2000}?)>?")
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~>])")
-_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
 _HTML_COMMENT = re.compile(r"<!--.*?-->")
 _ABSTRACT_LABEL = re.compile(r"(?:abstract|summary|tl;?dr)\s*[:.\-—]?\s*(?P<rest>.*)", re.I)
-_FIELD = re.compile(
-    r"(?P<key>authors?|published(?: on)?|submitted(?: on)?|date|arxiv(?: id)?|organi[sz]ation|org|"
-    r"upvotes?|code|github|project(?: page)?|paper)\s*[:：]\s*(?P<value>.+)",
-    re.I,
-)
-_SUBMITTED_BY = re.compile(r"submitted by\b.*", re.I)
-_PUBLISHED = re.compile(r"(?:published|submitted)(?: on)?\s+(?P<date>.+)", re.I)
-_COMMENTS = re.compile(r"\d[\d,]*\s+comments?", re.I)
 _BARE_NUMBER = re.compile(r"\d{1,6}")
-_PIECE_SPLIT = re.compile(r"\s+[·|]\s+|\s*·\s*")
 
 GENERIC_LINK_TEXT = frozenset(
     "arxiv pdf paper abs abstract html hf hugging face huggingface page arxiv page paper page link "
@@ -69,13 +70,6 @@ HF_CHROME_PATHS = frozenset(
 
 
 @dataclass
-class Link:
-    text: str
-    url: str
-    image: bool
-
-
-@dataclass
 class Line:
     number: int
     raw: str  # logical line (wrapped link text re-joined), stripped
@@ -85,53 +79,20 @@ class Line:
     links: list[Link] = field(default_factory=list)
 
 
-def _unescape(text: str) -> str:
-    return _ESCAPE.sub(r"\1", text)
-
-
 def _clean_inline(text: str) -> str:
-    """Markdown emphasis and escapes removed, whitespace collapsed."""
-    return collapse(_unescape(_EMPHASIS.sub("", text)))
-
-
-def _links(text: str, refs: dict[str, str]) -> list[tuple[int, int, Link]]:
-    out: list[tuple[int, int, Link]] = []
-    for m in _LINK.finditer(text):
-        url = m["url"]
-        if url is None:
-            key = (m["ref"] or m["text"]).casefold().strip()
-            url = refs.get(key)
-            if url is None:
-                continue
-        url = url.strip("<>")
-        out.append((m.start(), m.end(), Link(_unescape(m["text"]), url, bool(m["img"]))))
-    return out
-
-
-def _strip_wrappers(s: str) -> str:
-    s = s.strip()
-    while len(s) >= 4 and s[:2] in ("**", "__") and s[-2:] == s[:2]:
-        s = s[2:-2].strip()
-    return s
+    """Inline Markdown as plain text (markdown-it), whitespace collapsed."""
+    return plain(text)
 
 
 def _only_links(s: str, refs: dict[str, str]) -> list[Link] | None:
     """The links of a line made of nothing but links/images (and separators), else None."""
-    if "[" not in s or len(s) > MAX_MARKUP_LINE:
+    found = render(s, refs)
+    if not found.links:
         return None
-    found = _links(s, refs)
-    if not found:
-        return None
-    rest = []
-    pos = 0
-    for start, end, _ in found:
-        rest.append(s[pos:start])
-        pos = end
-    rest.append(s[pos:])
-    leftover = "".join(rest)
+    leftover = found.outside
     if leftover.strip(" \t*_|·•-–—,>()") and not leftover.strip().startswith("-"):
         return None
-    return [link for _, _, link in found]
+    return list(found.links)
 
 
 def _is_chrome_url(url: str) -> bool:
@@ -148,196 +109,51 @@ def _is_chrome_url(url: str) -> bool:
         segs = [p for p in parts.path.split("/") if p]
         if not segs or segs[0] in HF_CHROME_PATHS and len(segs) < 3:
             return True
+        if segs[0] == "papers" and segs[1:2] and segs[1] in ("date", "week", "month", "trending"):
+            return True
     return False
+
+
+_LISTING_HOSTS = ("github.com", "gitlab.com", "huggingface.co", "arxiv.org", "paperswithcode.com", "openreview.net")
+
+
+def _is_listing_link(url: str) -> bool:
+    """Code, model or paper pages: what a paper listing links beside a paper."""
+    try:
+        host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    except ValueError:
+        return False
+    return host in _LISTING_HOSTS or host.endswith((".github.io", ".gitlab.io"))
 
 
 def _generic(text: str) -> bool:
     t = collapse(text).strip(" :•·").casefold()
+    if t.startswith("arxiv:") or t.startswith(("http://", "https://")):  # `[arxiv:2604.14125](…)`
+        return True
     return not t or t in GENERIC_LINK_TEXT or len(t) <= 2 or _BARE_NUMBER.fullmatch(t) is not None
 
 
-def _join_wrapped(lines: list[str]) -> list[tuple[int, str]]:
-    """Logical lines: a line whose link bracket is still open continues on the next lines."""
-    out: list[tuple[int, str]] = []
-    i = 0
-    n = len(lines)
-    while i < n:
-        s = lines[i].strip()
-        j = i + 1
-        if "[" in s and len(s) < 2000 and _open_brackets(s) > 0:
-            bare_open = s in ("[", "[!") or s.startswith("[![")
-            parts = [s]
-            k = i + 1
-            while k < n and k - i <= MAX_JOIN:
-                nxt = lines[k].strip()
-                if not nxt and not bare_open:
-                    break
-                if nxt.startswith("#") or len(nxt) > 2000:
-                    break
-                if nxt:
-                    parts.append(nxt)
-                k += 1
-                if _open_brackets(" ".join(parts)) <= 0:
-                    break
-            joined = " ".join(parts)
-            if _open_brackets(joined) == 0 and "](" in joined[len(s) - 1 :] or _open_brackets(joined) == 0 and "][" in joined:
-                s, j = joined, k
-        out.append((i + 1, s))
-        i = j
-    return out
-
-
-def _open_brackets(s: str) -> int:
-    depth = 0
-    escaped = False
-    for ch in s:
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth = max(0, depth - 1)
-    return depth
-
-
-def _front_matter(lines: list[str], ctx: Context) -> int:
-    """Skip YAML front matter (Obsidian); its date/created/clipped key is the digest date."""
-    if not lines or lines[0].strip() != "---":
-        return 0
-    for k in range(1, min(len(lines), 80)):
-        s = lines[k].strip()
-        if s in ("---", "..."):
-            for j in range(1, k):
-                key, _, value = lines[j].partition(":")
-                if key.strip().lower() in ("date", "created", "clipped", "published", "saved"):
-                    v = value.strip().strip("\"'")
-                    ctx.set_digest_date(dates.parse_date(v[:10], ctx.today) or dates.find_full_date(v))
-            return k + 1
-    return 0
-
-
-def _meta_pieces(s: str, ctx: Context) -> dict[str, object] | None:
-    """Parse a metadata line ("12 upvotes · 8 authors · Published on Feb 12"); None if prose."""
-    if len(s) > 2000:
-        return None
-    s = _clean_inline(_IMAGE.sub(" ", s) if "![" in s else s)
-    if not s or len(s) > 400:
-        return None
-    found: dict[str, object] = {}
-    for piece in _PIECE_SPLIT.split(s):
-        piece = piece.strip(" -*•")
-        if not piece:
-            continue
-        got = _piece(piece, ctx)
-        if got is None:
-            m = _FIELD.fullmatch(s)
-            return _field(m["key"].lower(), m["value"], ctx) if m else None
-        found.update(got)
-    return found or None
-
-
-def _piece(piece: str, ctx: Context) -> dict[str, object] | None:
-    n = meta.authors_count(piece)
-    if n is not None:
-        return {"authors_count": n}
-    n = meta.upvotes(piece)
-    if n is not None:
-        return {"upvotes": n}
-    if _SUBMITTED_BY.fullmatch(piece):
-        return {"submitted": True}
-    if _COMMENTS.fullmatch(piece) or meta.is_stars(piece):
-        return {}
-    m = _PUBLISHED.fullmatch(piece)
-    value = m["date"] if m else piece
-    info = meta.hf_date(value, ctx.ref)
-    if info is not None:
-        out: dict[str, object] = {"published": info.published}
-        if info.upvotes is not None:
-            out["upvotes"] = info.upvotes
-        return out
-    iso = dates.parse_date(value, ctx.ref)
-    if iso:
-        return {"published": iso}
-    m2 = _FIELD.fullmatch(piece)
-    if m2:
-        return _field(m2["key"].lower(), m2["value"], ctx)
-    return None
-
-
-def _field(key: str, value: str, ctx: Context) -> dict[str, object] | None:
-    value = value.strip()
-    if key.startswith("author"):
-        return {"authors": split_authors(value)}
-    if key.startswith(("published", "submitted", "date")):
-        got = _piece(value, ctx)
-        return got if got and "published" in got else {"published": dates.find_full_date(value)}
-    if key.startswith("arxiv"):
-        found = arxiv_id_from_label("arXiv:" + value.removeprefix("arXiv:").strip()) or arxiv_id_from_url(value)
-        return {"arxiv_id": found} if found else None
-    if key.startswith(("org", "organ")):
-        return {"org": value}
-    if key.startswith("upvote"):
-        digits = value.replace(",", "").split()[0] if value.split() else ""
-        return {"upvotes": int(digits)} if digits.isascii() and digits.isdigit() else None
-    urls = find_urls(value)
-    return {"links": urls} if urls else None
-
-
-def _apply(target: Draft, found: dict[str, object]) -> None:
-    for key, value in found.items():
-        if key == "authors_count":
-            target.authors_count = value  # type: ignore[assignment]
-        elif key == "upvotes":
-            target.upvotes = value  # type: ignore[assignment]
-        elif key == "published" and value:
-            target.published = target.published or value  # type: ignore[assignment]
-        elif key == "authors" and value:
-            target.authors = value  # type: ignore[assignment]
-            target.authors_count = target.authors_count or len(value)  # type: ignore[arg-type]
-        elif key == "arxiv_id" and value:
-            target.arxiv_id = target.arxiv_id or value  # type: ignore[assignment]
-        elif key == "org" and value:
-            target.org = value  # type: ignore[assignment]
-        elif key == "links":
-            target.links.extend(value)  # type: ignore[arg-type]
-    target.has_meta = True
-
-
 def _prose(text: str, refs: dict[str, str], urls: list[str]) -> str:
-    """Inline markdown -> plain text; link targets are collected into `urls`."""
-    if len(text) > MAX_MARKUP_LINE:
-        return collapse(text)
-    if "[" in text:
-        pieces: list[str] = []
-        pos = 0
-        for start, end, link in _links(text, refs):
-            pieces.append(text[pos:start])
-            pos = end
-            if link.image:
-                continue
-            if link.url.lower().startswith(("http://", "https://")):
-                urls.append(link.url)
-            label = _clean_inline(link.text)
-            pieces.append(link.url if not label or label == link.url else label)
-        pieces.append(text[pos:])
-        text = "".join(pieces)
-    if "<" in text:
-        text = _AUTOLINK.sub(r"\g<url>", text)
-    return _clean_inline(text)
+    """Inline Markdown -> plain text; http(s) link targets are collected into `urls`."""
+    found = render(text, refs)
+    for link in found.links:
+        if not link.image and is_web_url(link.url):
+            urls.append(link.url)
+    return found.text
 
 
-def _classify(lines: list[str], start: int, refs: dict[str, str]) -> list[Line]:
+def _classify(lines: list[str], start: int, refs: dict[str, str], origin: list[int] | None = None) -> list[Line]:
     out: list[Line] = []
-    for number, s in _join_wrapped(lines[start:]):
+    for number, s in join_wrapped(lines[start:]):
         number += start
+        if origin is not None:  # lines rewritten from a table or details block: the source line
+            number = origin[number - 1] + 1
         item = Line(number, s)
-        if not s or _HR.fullmatch(s) or (s.startswith("<!--") and s.endswith("-->")):
+        if not s or _HR.fullmatch(s) or _FENCE.fullmatch(s) or (s.startswith("<!--") and s.endswith("-->")):
             item.kind = "break"
         elif len(s) > MAX_MARKUP_LINE:
             item.kind, item.text = "prose", s
-        elif _REF_DEF.fullmatch(s):
+        elif _REF_DEF.fullmatch(s) or _BRACKET_JUNK.fullmatch(s):
             item.kind = "skip"
         else:
             h = _HEADING.fullmatch(s)
@@ -352,8 +168,11 @@ def _classify(lines: list[str], start: int, refs: dict[str, str]) -> list[Line]:
                     item.level = -1  # list item
                 if body.startswith(">"):
                     body = body.lstrip("> ")
-            body = _strip_wrappers(body)
             item.text = body
+            if not h and (body.strip(" -·•*") == "" or _BRACKET_JUNK.fullmatch(body.strip())):
+                item.kind = "skip"  # an empty list item, a lone separator, an image placeholder
+                out.append(item)
+                continue
             links = _only_links(body, refs)
             if h:
                 item.kind = "heading"
@@ -376,19 +195,47 @@ def _title_link(item: Line) -> Link | None:
     if len(item.links) != 1 or item.links[0].image:
         return None
     link = item.links[0]
-    return None if _generic(link.text) or meta.authors_count(link.text.strip()) is not None else link
+    text = link.text.strip(" -·•*|")
+    if _generic(link.text) or meta.authors_count(text) is not None or mdmeta.vote_count(text) is not False:
+        return None
+    return link
 
 
 def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
-    start = _front_matter(lines, ctx)
+    start = front_matter(lines, ctx)
+    if start:
+        ctx.note("YAML front matter")
+    attached = attach_detached_links(lines)
+    if attached is not lines:
+        ctx.note("each link's URL on its own line after its label (NotebookLM-style export)")
+    lines = attached
+    origin: list[int] | None = None
+    blocks = tables_and_details(lines[start:])
+    if blocks is not None:
+        body, body_origin = blocks
+        lines, origin = lines[:start] + body, list(range(start)) + [start + k for k in body_origin]
+        ctx.note("papers in a table or in <details> blocks")
     refs: dict[str, str] = {}
     for s in lines[start:]:
         if "]:" in s and len(s) < 2500:
             m = _REF_DEF.fullmatch(s.strip())
             if m:
                 refs.setdefault(m["label"].casefold().strip(), m["url"])
-    items = _classify(lines, start, refs)
+    items = _classify(lines, start, refs, origin)
+    if refs:
+        ctx.note("reference-style links")
+    elif sum(1 for s in lines[start : start + 2000] if "][" in s) >= 3:
+        ctx.note("reference-style links whose definitions were cut off")
+    tail = [s.strip() for s in lines[-5:] if s.strip()]
+    if tail and _FENCE.fullmatch(tail[-1]) and any(_FENCE.fullmatch(s.strip()) for s in lines[start : start + 40]):
+        ctx.note("page wrapped in a code fence")
 
+    # Papers merely mentioned (similar papers, references, a BibTeX copy, "models citing this
+    # paper") come after the listing: nothing from there on is read.
+    cut = _mentions_start(items)
+    if cut < len(items):
+        ctx.note(f"papers merely mentioned from line {items[cut].number} on (comments, references, citations) skipped")
+    items = items[:cut]
     # Which headings are paper titles: the level(s) of headings that are a single link.
     linked = Counter(i.level for i in items if i.kind == "heading" and _title_link(i))
     paper_linked = Counter(
@@ -399,27 +246,27 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
     elif linked:
         levels = {linked.most_common(1)[0][0]}
     else:
-        plain = Counter(
+        plain_levels = Counter(
             i.level for i in items
             if i.kind == "heading" and not is_furniture(i.text) and i.text.casefold() not in SECTION_HEADINGS
             and not dates.find_full_date(i.text)
         )
         link_titles = any(i.kind == "links" and (l := _title_link(i)) and arxiv_id_from_url(l.url) for i in items)
-        levels = {max(plain.items(), key=lambda kv: (kv[1], kv[0]))[0]} if plain and not link_titles else set()
+        levels = {max(plain_levels.items(), key=lambda kv: (kv[1], kv[0]))[0]} if plain_levels and not link_titles else set()
     headings_define = bool(levels)
     plain_mode = bool(levels) and not linked  # titles are plain headings: demand paper-like content
 
     def title_of(item: Line) -> tuple[str, Link | None] | None:
         if item.kind == "heading" and item.level in levels:
             link = _title_link(item)
-            text = _clean_inline(link.text) if link else _prose(item.text, refs, [])
+            text = link.text if link else _prose(item.text, refs, [])
             if text and not is_furniture(text) and text.casefold() not in SECTION_HEADINGS:
                 return text, link
             return None
         if item.kind == "links" and not headings_define:
             link = _title_link(item)
             if link and arxiv_id_from_url(link.url) and "#" not in link.url:
-                return _clean_inline(link.text), link
+                return link.text, link
         return None
 
     titles = [title_of(i) for i in items]
@@ -427,7 +274,13 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
     cur: Draft | None = None
     pending = Draft(title="", line=0)
     meta_first: bool | None = None
+    votes_first = False  # the page prints each card's vote count before its title
     last_abstract_line = 0
+    # Card boundaries on listing pages whose cards carry no abstract: once a link to another
+    # paper or a "Submitted by" appears after a title, what follows belongs to the next card.
+    crossed = False
+    user_next = False
+    authors_next = False  # the line after "Submitted by" is the submitter's name
     for idx, item in enumerate(items):
         try:
             t = titles[idx]
@@ -437,10 +290,12 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
                     drafts.append(cur)
                 if meta_first is None:
                     meta_first = pending.upvotes is not None or pending.has_meta
+                    votes_first = pending.upvotes is not None
                 cur = Draft(title=text, line=item.number)
                 if meta_first or pending.arxiv_id:
                     _merge_pending(cur, pending)
                 pending = Draft(title="", line=0)
+                crossed = user_next = False
                 if link:
                     aid = arxiv_id_from_url(link.url)
                     if aid:
@@ -458,30 +313,81 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
                 continue
             if kind in ("links", "url"):
                 for link in item.links:
-                    found = _meta_pieces(link.text, ctx) if link.text and not link.image else None
-                    target = pending if (cur is None or next_is_title) else cur
-                    if found:
-                        _apply(cur if cur is not None and "authors_count" in found else target, found)
-                        continue
                     if link.image:
                         continue
-                    aid = arxiv_id_from_url(link.url)
+                    aid = arxiv_id_from_url(link.url) if link.url else None
+                    if aid and cur is not None and cur.arxiv_id and aid != cur.arxiv_id and "#" not in link.url:
+                        crossed = True
+                    if user_next:  # `[user](https://huggingface.co/user)`: the submitter, not an org
+                        user_next = False
+                        continue
+                    votes = mdmeta.vote_count(link.text) if link.text or not link.url else False
+                    if votes is not False:
+                        if "#" in link.url:  # `[4](…#community)`: the comment count
+                            continue
+                        if aid and cur is not None and aid == cur.arxiv_id:
+                            owner = cur
+                        else:
+                            owner = pending if (cur is None or crossed or next_is_title) else cur
+                        if votes is not True:
+                            owner.upvotes = votes  # type: ignore[assignment]
+                        owner.has_meta = True
+                        continue
+                    name = mdmeta.org_name(link)
+                    if name:  # cards name the organisation after the title; before it, it is chrome
+                        if cur is not None and not crossed:
+                            cur.org = cur.org or name
+                            cur.has_meta = True
+                        continue
+                    found = _meta_pieces(link.text, ctx) if link.text else None
+                    target = pending if (cur is None or crossed or next_is_title) else cur
+                    if found:
+                        _apply(cur if cur is not None and not crossed and "authors_count" in found else target, found)
+                        continue
                     if aid:
-                        if target is pending and cur is not None and cur.arxiv_id is None and not next_is_title:
+                        if cur is not None and aid == cur.arxiv_id:
+                            continue  # the current paper's own page again (arXiv, PDF, paper page)
+                        if target is pending and cur is not None and cur.arxiv_id is None and not crossed and (
+                            not next_is_title or kind == "url"  # a bare URL line is the paper's own
+                        ):
                             target = cur
                         if "#" not in link.url:
                             target.arxiv_id = target.arxiv_id or aid
                         continue
                     if cur is not None and not _is_chrome_url(link.url) and (kind == "url" or len(item.links) <= 2):
                         cur.links.append(link.url)
+                        cur.listed_links = cur.listed_links or _is_listing_link(link.url)
                 continue
             # prose-like lines
             s = item.text
+            if authors_next and cur is not None:  # `Authors:` with the names on the next line
+                authors_next = False
+                names = split_authors(_clean_inline(s))
+                if names and len(s) < 5000:
+                    cur.authors, cur.authors_count, cur.has_meta = names, len(names), True
+                    continue
+            if cur is not None and _AUTHORS_LABEL.fullmatch(s):
+                authors_next = True
+                continue
+            if user_next:
+                user_next = False
+                if len(s) <= 40 and " " not in s:
+                    continue
+            votes = mdmeta.vote_count(s) if len(s) <= 8 else False
+            if votes is not False and votes is not True:  # a bare count: a card's votes or comments
+                if cur is None or crossed:
+                    pending.upvotes, pending.has_meta = votes, True  # type: ignore[assignment]
+                elif cur.upvotes is None and not votes_first:
+                    cur.upvotes, cur.has_meta = votes, True  # type: ignore[assignment]
+                continue  # a count after the votes is the comment count
             found = _meta_pieces(s, ctx)
             if found is not None:
+                if set(found) == {"submitted"}:  # a card's "Submitted by" line: the next card begins
+                    crossed = True
+                    user_next = s.strip().casefold().rstrip(":") == "submitted by"
                 if cur is None and set(found) == {"published"}:
                     ctx.set_digest_date(found["published"])  # type: ignore[arg-type]
-                elif cur is None or (meta_first and ("submitted" in found or "upvotes" in found)):
+                elif cur is None or crossed or (meta_first and ("submitted" in found or "upvotes" in found)):
                     _apply(pending, found)  # HF cards put "Submitted by" and the votes above the title
                 else:
                     _apply(cur, found)
@@ -492,9 +398,13 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
                 continue
             if s.startswith(("©", "Copyright", "(c) ")) or is_furniture(s):
                 continue
+            if not cur.abstract and len(s) < 500 and mdmeta.CATEGORIES.fullmatch(s):
+                continue  # an arXiv subject list continuing a "Subjects:" field
             if s.startswith(("<", "![")) and s.endswith(">"):
                 continue
             label = _ABSTRACT_LABEL.fullmatch(s) if len(s) < MAX_MARKUP_LINE else None
+            if label is None and len(s) < 40 and s[:1] in "*_<":  # `**Abstract**`, `<b>Abstract</b>`
+                label = _ABSTRACT_LABEL.fullmatch(_clean_inline(s))
             if label is not None and (label["rest"] == "" or s[:8].lower().startswith("abstract") and ":" in s[:12]):
                 s = label["rest"]
                 if not s:
@@ -507,11 +417,57 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
             ctx.warn(item.number, f"could not understand line ({type(exc).__name__}); skipped")
     if cur is not None:
         drafts.append(cur)
+    if plain_mode and not any(d.arxiv_id or d.has_meta or d.listed_links for d in drafts):
+        if drafts:  # sections of a README or notes: headings with prose, nothing of a paper
+            ctx.warn(0, "headings without any paper link, arXiv ID or paper metadata: not read as a paper list")
+        drafts = []
     if plain_mode:
-        drafts = [d for d in drafts if d.arxiv_id or d.has_meta or plausible_abstract(" ".join(d.abstract))]
+        drafts = [
+            d for d in drafts
+            if d.arxiv_id or d.has_meta or (d.listed_links and d.has_abstract) or plausible_abstract(" ".join(d.abstract))
+        ]
+    kept = []
+    for d in drafts:  # a bare title line, with no abstract, paper link or metadata, is not a paper
+        if d.has_abstract or d.arxiv_id or d.has_meta or d.listed_links:
+            kept.append(d)
+        else:
+            ctx.warn(d.line, f"a title with nothing else (no abstract, paper link or metadata), not imported: {d.title[:80]!r}")
+    drafts = kept
     if drafts and drafts[-1].has_abstract and looks_truncated(drafts[-1].abstract[-1]):
         ctx.warn(last_abstract_line, "abstract looks cut off (truncated digest?)")
     return ctx.finish_all(drafts, "Markdown page"), "markdown"
+
+
+_MENTIONS = re.compile(
+    r"(?:community|comments?|discussion|(?:similar|related|recommended) papers|references|bibliography|"
+    r"citations?|cite this paper|citation|bibtex|(?:models|datasets|spaces) citing this paper.*|"
+    r"collections including this paper.*)\s*:?",
+    re.IGNORECASE,
+)
+_MENTIONS_PROSE = re.compile(
+    r"(?:this is an automated message from the librarian bot|the following papers were recommended by|"
+    r"i found the following papers similar to this paper).*",
+    re.IGNORECASE,
+)
+_AUTHORS_LABEL = re.compile(r"[*_]*authors?[*_]*\s*:?[*_]*\s*:?", re.IGNORECASE)
+_BIBTEX = re.compile(r"@[A-Za-z]+\s*\{")
+
+
+def _mentions_start(items: list[Line]) -> int:
+    """Index of the first item of a "mentioned papers" part after the page's first title-like
+    heading or paper link (a navigation "Community" link before it does not count)."""
+    started = False
+    for k, item in enumerate(items):
+        if not started:
+            started = (item.kind == "heading" and not is_furniture(item.text)) or (
+                item.kind == "links" and any(arxiv_id_from_url(l.url) for l in item.links)
+            )
+            continue
+        if item.kind == "heading" and _MENTIONS.fullmatch(plain(item.text)):
+            return k
+        if item.kind == "prose" and (_BIBTEX.match(item.text) or _MENTIONS_PROSE.fullmatch(plain(item.text[:300]))):
+            return k
+    return len(items)
 
 
 def _next_is_title(titles: list[tuple[str, Link | None] | None], items: list[Line], idx: int) -> bool:
@@ -523,13 +479,3 @@ def _next_is_title(titles: list[tuple[str, Link | None] | None], items: list[Lin
         ):
             return False
     return False
-
-
-def _merge_pending(cur: Draft, pending: Draft) -> None:
-    cur.upvotes = pending.upvotes if pending.upvotes is not None else cur.upvotes
-    cur.authors_count = pending.authors_count if pending.authors_count is not None else cur.authors_count
-    cur.published = pending.published or cur.published
-    cur.arxiv_id = pending.arxiv_id or cur.arxiv_id
-    cur.org = pending.org or cur.org
-    cur.authors = pending.authors or cur.authors
-    cur.links.extend(pending.links)

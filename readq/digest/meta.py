@@ -121,3 +121,16 @@ def org_display_name(line: str) -> str:
     if len(parts) >= 2:
         return " ".join(parts[1:])
     return parts[0] if parts else ""
+
+
+_COUNT = re.compile(r"(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<unit>[kKmM]?)")
+
+
+def count(text: str) -> int | None:
+    """A displayed count: `117`, `1,204`, `1.09k` (1090), `2.3M`; None when `text` is not one."""
+    m = _COUNT.fullmatch(text.strip())
+    if m is None:
+        return None
+    value = float(m["n"].replace(",", ""))
+    value *= {"": 1, "k": 1_000, "m": 1_000_000}[m["unit"].lower()]
+    return int(round(value))

@@ -7,13 +7,17 @@ and a warning, not the whole import. `parse_bytes` raises only `DigestError` (fr
 from __future__ import annotations
 
 import datetime as _dt
+import re
 
-from readq.digest import arxiv, dates, hf_text, hf_trending, html, markdown, sniff
+from readq.digest import arxiv, dates, hf_cards, hf_text, hf_trending, html, markdown, sniff
 from readq.digest.context import Context
-from readq.digest.decode import decode, normalize_newlines
+from readq.digest.decode import decode_with_codec, normalize_newlines
 from readq.digest.errors import ParseResult
 from readq.digest.furniture import is_furniture
+from readq.digest.mdblocks import tables_and_details
+from readq.digest.mdlines import MIN_DETACHED, detached_pairs
 from readq.model import Entry
+from readq.textclean import clean, has_unsafe, utf8_needs_cleaning
 
 UNKNOWN = "unknown"
 
@@ -46,6 +50,10 @@ def _dispatch(text: str, ctx: Context) -> tuple[list[Entry], str]:
         return [], "empty"
     if sniff.is_html(text):
         return html.parse(text, ctx)
+    if hf_cards.looks_like(text) and "](" not in text[: hf_cards.SNIFF]:
+        found_cards = hf_cards.parse(text.split("\n"), ctx)
+        if found_cards:
+            return found_cards, "hf-cards"
     first = _first_line(text, 50)
     if is_furniture(first):  # HF page text starts with its chrome: never Markdown or arXiv
         if sniff.is_hf_trending(text):
@@ -59,6 +67,11 @@ def _dispatch(text: str, ctx: Context) -> tuple[list[Entry], str]:
         return arxiv.parse(lines, ctx)
     if sniff.is_markdown(text):
         entries, layout = markdown.parse(lines, ctx)
+        if entries or any(w.message.startswith("headings without") for w in ctx.warnings):
+            return entries, layout if entries else UNKNOWN  # a Markdown document, not a paper list
+    if detached_pairs(lines, 5000) >= MIN_DETACHED or tables_and_details(lines[:5000]) is not None:
+        # links as label + URL line (NotebookLM); a table of papers; README <details> blocks
+        entries, layout = markdown.parse(lines, ctx)
         if entries:
             return entries, layout
     if sniff.is_hf_trending(text):
@@ -71,14 +84,45 @@ def _dispatch(text: str, ctx: Context) -> tuple[list[Entry], str]:
     return [], UNKNOWN
 
 
-def parse_text(text: str, *, source: str, today: _dt.date) -> ParseResult:
-    """Parse one digest's text; layouts are sniffed. Never raises."""
+# A "title" that is a URL, an image or link syntax is page furniture that slipped through a layout.
+NOT_A_TITLE = re.compile(
+    r"^!\[[^\]]*\]|!\[[^\]]*\]\(|\]\((?:https?:|/|#|mailto:|javascript:)|\]\[\d+\]|^(?:https?://|www\.)|^\]\(", re.IGNORECASE
+)
+
+
+def _maybe_markup(title: str) -> bool:
+    """Cheap necessary condition for `NOT_A_TITLE` (substring tests run at C speed)."""
+    return "](" in title or "][" in title or title[:2] == "![" or title[:4].lower() in ("http", "www.")
+
+
+def real_titles(entries: list[Entry], ctx: Context) -> list[Entry]:
+    """Every layout's papers pass one last check: no title is empty, a URL, an image or link markup."""
+    kept = [e for e in entries if e.title and (not _maybe_markup(e.title) or NOT_A_TITLE.search(e.title) is None)]
+    if len(kept) != len(entries):
+        for e in entries:
+            if not e.title:  # a title made only of control characters, all removed
+                ctx.warn(e.line, "a title with no printable text, skipped")
+            elif _maybe_markup(e.title) and NOT_A_TITLE.search(e.title):
+                ctx.warn(e.line, f"not a paper title (a link or image), skipped: {e.title[:80]!r}")
+    return kept
+
+
+def parse_text(text: str, *, source: str, today: _dt.date, unsafe: bool | None = None) -> ParseResult:
+    """Parse one digest's text; layouts are sniffed. Never raises.
+
+    Terminal escape sequences, control and bidi characters are removed before parsing
+    (`readq.textclean`), so no field or warning holds one and markup split by one still parses;
+    `unsafe=False` says the caller already knows the text holds none.
+    """
     ctx = Context(source, today)
     try:
         text = normalize_newlines(text)
+        if unsafe or (unsafe is None and has_unsafe(text)):
+            text = clean(text)
         if text.startswith("\ufeff"):
             text = text[1:]
         entries, layout = _dispatch(text, ctx)
+        entries = real_titles(entries, ctx)
     except Exception as exc:  # noqa: BLE001 - a parser bug must not abort an import
         ctx.warn(0, f"internal parser error ({type(exc).__name__}: {str(exc)[:200]}); file skipped")
         return ParseResult((), tuple(ctx.warnings), "error", ctx.digest_date)
@@ -89,9 +133,13 @@ def parse_text(text: str, *, source: str, today: _dt.date) -> ParseResult:
             ctx.warn(0, "no papers found (layout not recognised)")
         else:
             ctx.warn(0, "no papers found")
-    return ParseResult(tuple(entries), tuple(ctx.warnings), layout, ctx.digest_date)
+    return ParseResult(tuple(entries), tuple(ctx.warnings), layout, ctx.digest_date, tuple(ctx.notes))
 
 
 def parse_bytes(data: bytes, *, source: str, today: _dt.date) -> ParseResult:
     """Decode then parse; `DigestError` (binary, bad encoding) propagates."""
-    return parse_text(decode(data), source=source, today=today)
+    text, codec = decode_with_codec(data)
+    # UTF-8 bytes are checked at memory speed for what must go before parsing; other encodings by
+    # `parse_text`. Other control characters are removed from each field (`prose.collapse`).
+    unsafe = utf8_needs_cleaning(data) if codec == "utf-8" else None
+    return parse_text(text, source=source, today=today, unsafe=unsafe)

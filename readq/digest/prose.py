@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from readq.digest.links import find_urls
+from readq.textclean import clean
 
 TITLE_MAX = 250
 ABSTRACT_MIN = 250
@@ -18,21 +19,23 @@ _SENTENCE_BREAK = re.compile(r"[.!?] +[A-Z]")
 
 
 def collapse(text: str) -> str:
-    """Runs of whitespace (including NBSP and tabs) become one space; ends trimmed.
+    """Runs of whitespace (including NBSP and tabs) become one space; ends trimmed; control and
+    bidi characters removed (`textclean.clean`).
 
     Most text is already collapsed, and splitting a 2 kB abstract into words only to join them
     again was 15% of an import; such text is returned as is (the same value).
     """
     if _no_odd_space(text) and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text
-    return " ".join(text.split())
+    return " ".join(clean(text).split())  # control and bidi characters never reach a field
 
 
-_NOT_CONTROL = bytes(range(0x20, 0x100))
+_NOT_CONTROL = bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100))  # DEL counts as a control
 
 
 def _no_odd_space(text: str) -> bool:
-    """No whitespace but " ": every other whitespace character is unprintable (ASCII: a control).
+    """No whitespace but " " and no control or bidi character: every other whitespace character
+    is unprintable (ASCII: a control), and so are they.
 
     For ASCII, deleting every non-control byte is 3x faster than `str.isprintable`.
     """

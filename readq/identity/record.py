@@ -59,6 +59,15 @@ class Found:
     primary_class: str | None = None
     day: str | None = None  # the Daily Papers day it was listed on, when from a daily list
 
+    def __post_init__(self) -> None:
+        """A server's answer is untrusted text too: no control or bidi characters, http(s) links only."""
+        from readq.textclean import clean_record
+
+        cleaned = clean_record(self)
+        if cleaned is not self:
+            for name in ("title", "abstract", "org", "published", "authors", "links"):
+                object.__setattr__(self, name, getattr(cleaned, name))
+
     def resolved_record(self, at: str) -> dict[str, Any]:
         """The contract's `resolved` object (plus the arXiv category when known)."""
         record: dict[str, Any] = {"source": self.source, "at": at, "matched_title": self.title}

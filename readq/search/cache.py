@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 
 def load_or_build(papers: Sequence[Paper], cache_dir: Path | str, key: str, *,
-                  warm: bool = True, catalog: bool = False) -> SearchIndex:
+                  warm: bool = True, catalog: bool = False, durable: bool = True) -> SearchIndex:
     """The search index for `papers`: loaded from `cache_dir` when saved for the same `key` and the
     same papers, else built and saved there (a failed save is logged, never raised).
 
@@ -31,6 +31,8 @@ def load_or_build(papers: Sequence[Paper], cache_dir: Path | str, key: str, *,
     have changed since it was written. The per-paper columns that change only with a catalogue
     write (dates, upvotes, orgs...) are then saved with the index and loaded from it, and the
     papers are matched by their ids alone (see `persist.load_state`).
+
+    `durable=False` saves without fsync (the file is checked on load, so a crash costs a rebuild).
     """
     path = index_path(cache_dir)
     index: SearchIndex | None = None
@@ -44,7 +46,7 @@ def load_or_build(papers: Sequence[Paper], cache_dir: Path | str, key: str, *,
         if index is None:
             index = SearchIndex(papers)
         try:
-            save_state(index.state, path, key, catalog=catalog)
+            save_state(index.state, path, key, catalog=catalog, durable=durable)
         except Exception as exc:  # noqa: BLE001 - a cache we cannot write only costs time
             log.warning("could not save the search index to %s: %s", path, exc)
     if warm:

@@ -82,9 +82,10 @@ def _ids_digest(ids: list[str]) -> str:
     return hashlib.blake2b("\x00".join(ids).encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
 
-def save_state(st: SearchState, path: Path, key: str, *, catalog: bool = False) -> None:
+def save_state(st: SearchState, path: Path, key: str, *, catalog: bool = False, durable: bool = True) -> None:
     """Write the text part of a search state to `path` atomically; with `catalog=True` (see
-    `readq.search.cache.load_or_build`) also the catalogue columns and a digest of the ids."""
+    `readq.search.cache.load_or_build`) also the catalogue columns and a digest of the ids.
+    `durable=False` skips the fsyncs: a file lost or torn by a crash fails its checks and is rebuilt."""
     arrays = dict(st.text.to_arrays())
     arrays["title_order"] = st.title_order
     arrays["suffix_docs"] = st.suffix_docs
@@ -132,9 +133,11 @@ def save_state(st: SearchState, path: Path, key: str, *, catalog: bool = False) 
                 f.write(_bytes_of(arr))
                 pos = off + arr.nbytes
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.replace(tmp, path)
-        fsync_dir(directory)
+        if durable:
+            fsync_dir(directory)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

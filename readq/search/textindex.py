@@ -43,6 +43,7 @@ CHUNK_DOCS = 2048  # 11 bits of local doc id in the sort key
 _DOC_BITS = 11
 _HASH_MASK = np.uint64((1 << 53) - 1)
 _P = np.uint64(1099511628211)
+_ALL_BYTES = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 _WORD = np.zeros(256, dtype=bool)
 _WORD[list(b"0123456789abcdefghijklmnopqrstuvwxyz")] = True
@@ -90,9 +91,8 @@ def _token_hashes(buf: bytes, arr: np.ndarray, starts: np.ndarray, lens: np.ndar
     """53-bit hash of each token from unaligned little-endian 8-byte loads."""
     n = len(arr) - 8
     view = np.ndarray(shape=(n,), dtype="<u8", buffer=buf, offset=0, strides=(1,))
-    h = view[starts]
-    short = lens < 8
-    h[short] &= (np.uint64(1) << (lens[short].astype(np.uint64) * np.uint64(8))) - np.uint64(1)
+    # keep the first min(len, 8) bytes: one shift per token instead of a masked update (tokens are >= 1 byte)
+    h = view[starts] & (_ALL_BYTES >> ((np.uint64(8) - np.minimum(lens, 8).astype(np.uint64)) * np.uint64(8)))
     k = 8
     idx = np.flatnonzero(lens > 8)
     while idx.size:
@@ -196,18 +196,23 @@ def _token_bounds(body: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
     """Token starts and ends in a lowercase byte buffer: words first, then compounds.
 
     Compounds are punctuation with a word character on both sides joining words into one token
-    ("text-to-video"); only runs that contain such punctuation are kept as compounds.
-    Returns (number of words, starts, ends).
+    ("text-to-video"); only runs that contain such punctuation are kept as compounds. They are
+    found from the word runs (a one-byte punctuation gap between two words joins them), so the
+    bytes are scanned once, for the words. Returns (number of words, starts, ends).
     """
-    word = _WORD[body]
-    w_starts, w_ends = _runs(word)
-    inner = np.zeros_like(word)
-    inner[1:-1] = _PUNCT[body[1:-1]] & word[:-2] & word[2:]
-    c_starts, c_ends = _runs(word | inner)
-    ccount = np.concatenate(([0], np.cumsum(inner, dtype=np.int32)))
-    keep = ccount[c_ends] > ccount[c_starts]
-    starts = np.concatenate((w_starts, c_starts[keep]))
-    ends = np.concatenate((w_ends, c_ends[keep]))
+    w_starts, w_ends = _runs(_WORD[body])
+    if len(w_starts) < 2:
+        return len(w_starts), w_starts, w_ends
+    gap = w_ends[:-1]
+    joined = (w_starts[1:] - gap == 1) & _PUNCT[body[gap]]
+    if not joined.any():
+        return len(w_starts), w_starts, w_ends
+    # word i begins a chain unless joined to word i - 1, and ends one unless joined to word i + 1
+    first = np.flatnonzero(np.concatenate(([True], ~joined)))
+    last = np.flatnonzero(np.concatenate((~joined, [True])))
+    keep = last > first
+    starts = np.concatenate((w_starts, w_starts[first[keep]]))
+    ends = np.concatenate((w_ends, w_ends[last[keep]]))
     return len(w_starts), starts, ends
 
 
@@ -460,7 +465,8 @@ def _recover_dense_spellings(texts: Sequence[str], dense_hashes: np.ndarray, voc
     n_words, starts, ends = _token_bounds(arr[:-8])
     h = _token_hashes(buf, arr, starts, ends - starts)
     want = {int(x) for x in dense_hashes.tolist()} - vocab.ids.keys()
-    for i, x in enumerate(h.tolist()):
+    hits = np.flatnonzero(np.isin(h, np.fromiter(want, dtype=np.uint64, count=len(want))))
+    for i, x in zip(hits.tolist(), h[hits].tolist()):  # first occurrence of each, in buffer order
         if x in want:
             vocab.add(x, buf[int(starts[i]) : int(ends[i])], i >= n_words)
             want.discard(x)

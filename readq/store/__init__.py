@@ -3,7 +3,8 @@
 Modules, one job each: `library` (the API), `layout` (the catalogue file format), `journal` (the
 append-only change log), `ops` (what an operation may change), `view` (answers read straight
 from the catalogue file), `tinydb_storage` (TinyDB storages, including the read-only one scripts
-use), `atomic` (durable file primitives), `errors`.
+use), `atomic` (durable file primitives), `idtable` (the sorted id file `mark` bisects), `forked` (the
+import's index builder process), `errors`.
 """
 
 from readq.store.errors import AmbiguousId, LibraryCorrupt, LibraryError, StaleLayout, UnknownId

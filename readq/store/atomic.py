@@ -171,3 +171,23 @@ def locked(lock_path: Path, *, shared: bool = False) -> Iterator[None]:
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     with _holding(fd, shared=shared):
         yield
+
+
+def trim_torn_tail(path: Path) -> None:
+    """Drop a partial last line a crash mid-append left (it was never acknowledged)."""
+    try:
+        with open(path, "rb+") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            if size == 0:
+                return
+            handle.seek(size - 1)
+            if handle.read(1) == b"\n":
+                return
+            back = min(size, 1 << 20)
+            handle.seek(size - back)
+            cut = handle.read(back).rfind(b"\n")
+            handle.truncate((size - back + cut + 1) if cut >= 0 else 0)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except FileNotFoundError:
+        return

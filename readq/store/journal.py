@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from readq.store.atomic import append_durable, atomic_write
+from readq.store.atomic import append_durable, atomic_write, trim_torn_tail
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +97,7 @@ class Journal:
 
     def append(self, record: JournalRecord) -> None:
         """Durably append one transaction. Caller holds the library lock and has caught up."""
-        self._trim_torn_tail()
+        trim_torn_tail(self.path)
         line = orjson.dumps({"seq": record.seq, "ts": record.ts, "ops": [list(op) for op in record.ops]})
         if self.durable:
             size = append_durable(self.path, line + b"\n")
@@ -108,27 +108,6 @@ class Journal:
         self.offset = size
         self.inode = self.path.stat().st_ino
         self.last_seq = record.seq
-
-    def _trim_torn_tail(self) -> None:
-        """Drop a partial last line left by a crash mid-append (it was never acknowledged)."""
-        try:
-            with open(self.path, "rb+") as handle:
-                size = handle.seek(0, os.SEEK_END)
-                if size == 0:
-                    return
-                handle.seek(size - 1)
-                if handle.read(1) == b"\n":
-                    return
-                back = min(size, 1 << 20)
-                handle.seek(size - back)
-                tail = handle.read(back)
-                cut = tail.rfind(b"\n")
-                new_size = (size - back + cut + 1) if cut >= 0 else 0
-                handle.truncate(new_size)
-                handle.flush()
-                os.fsync(handle.fileno())
-        except FileNotFoundError:
-            return
 
     def rewrite(self, records: list[JournalRecord]) -> None:
         """Atomically replace the journal with `records` (after compaction)."""

@@ -22,8 +22,10 @@ from readq.model import Entry, Paper, Status
 from readq.selection import Selection
 from readq.store.atomic import atomic_write
 from readq.store.errors import StaleLayout
+from readq.store.forked import Forked
+from readq.store.idtable import IDS_FILE, IdTable, catalog_stamp, write_id_table
 from readq.store.journal import JournalRecord
-from readq.store.layout import ORDER_NEWEST_FIRST, SCHEMA_VERSION, PaperTable, build_index, stat_key
+from readq.store.layout import ORDER_NEWEST_FIRST, SCHEMA_VERSION, PaperTable, build_index, catalog_generation, stat_key
 from readq.store.loaded import LoadedLibrary, paused_gc
 from readq.store.ops import IDENTITY_FIELDS, Change, clean_tag, plan_ops
 from readq.store.view import CatalogView, Selected, ViewSource, open_view
@@ -58,6 +60,12 @@ def _now() -> str:
 
 class Library(LoadedLibrary):
     """A reading-queue library stored in one directory."""
+
+    #: Build and save the search index in every import's catalogue write (`readq import` sets it;
+    #: see `readq.store.forked` for why it is built alongside the write). Without it the first
+    #: search or app start after an import loads the whole catalogue and builds the index itself.
+    index_on_import = False
+    _ids_fresh: str | None = None  # the generation ids.bin is known to be written for
 
     def select(self, sel: Selection, *, rank: Callable[[list[Paper]], list[Paper]] | None = None) -> Selected:
         """The papers `sel` picks, in its order, reading as little of the catalogue as it can.
@@ -155,6 +163,10 @@ class Library(LoadedLibrary):
             return []
         if not self.path.exists() or not self.papers_path.exists():
             self._ensure()
+        if not self._loaded and all(fld in ("status", "starred") for _, fld, _ in wanted):
+            few = self._write_few(wanted)
+            if few is not None:
+                return few
         with self._write_lock():
             self._ensure()
             self.refresh()
@@ -166,7 +178,60 @@ class Library(LoadedLibrary):
             for pid, fld, value in ops:
                 self._apply(pid, fld, value)
             self.version += 1
+            self._keep_id_table(seq)
         return changes
+
+    def _write_few(self, wanted: Sequence[tuple[str, str, Any]]) -> list[Change] | None:
+        """Status and star changes from an unloaded library (`readq mark`): the papers are found in
+        ids.bin and their states brought up to date from the journal, so nothing else is read
+        (see `readq.store.idtable`). None, and the caller loads the library, when ids.bin is
+        missing or not for this catalogue. The object is left unloaded."""
+        with self._write_lock():
+            table = IdTable.open(self.path / IDS_FILE, catalog_stamp(self.papers_path))
+            if table is None:
+                return None
+            try:
+                resolved: dict[str, str] = {}
+
+                def resolve(raw: str) -> str:
+                    if raw not in resolved:
+                        pid = resolved[raw] = table.resolve(raw)
+                        state = table.state(pid)
+                        if state is None:  # pragma: no cover - resolve found it
+                            raise LookupError(pid)
+                        self._state[pid] = state
+                    return resolved[raw]
+
+                self._state, self._catalog_seq = {}, table.seq
+                for raw, _fld, _value in wanted:
+                    resolve(raw)
+                self._journal.reset()
+                self._replay(self._journal.read_new())
+                ops, changes = plan_ops(wanted, resolve, self._current)
+                if ops:
+                    seq = max(self._journal.last_seq, table.seq) + 1
+                    self._journal.append(JournalRecord(seq=seq, ops=tuple(ops), ts=_now()))
+                    self.version += 1
+                return changes
+            finally:
+                table.close()
+                self._state, self._tags, self._overlay, self._catalog_seq = {}, {}, {}, 0
+                self._external.clear()
+                self._journal.reset()
+
+    def _keep_id_table(self, seq: int) -> None:
+        """Rewrite ids.bin from the loaded state (as of journal `seq`) when it is missing or stale.
+        Caller holds the write lock and has applied everything up to `seq`."""
+        generation = catalog_generation(self.papers_path)
+        if generation is None or self._ids_fresh == generation:
+            return
+        table = IdTable.open(self.path / IDS_FILE, generation)
+        if table is None:
+            rows = ((pid, status, starred) for pid, (status, starred) in self._state.items())
+            write_id_table(self.path / IDS_FILE, rows, generation, seq, durable=self.durable)
+        else:
+            table.close()
+        self._ids_fresh = generation
 
     # ------------------------------------------------------------------ importing
     def ingest(self, entries: Iterable[Entry]) -> IngestReport:
@@ -213,7 +278,7 @@ class Library(LoadedLibrary):
             report.merged = len(touched) - report.new
             if report.changed:
                 self._sorted_ids = None
-                self._write_catalog()
+                self._write_catalog(search_index=self.index_on_import)
                 self.version += 1
         return report
 
@@ -225,16 +290,38 @@ class Library(LoadedLibrary):
             if self.papers_path.exists() or self._papers:
                 self._write_catalog()
 
-    def _write_catalog(self) -> None:
-        """Write papers.json then index.json, then empty the journal. Caller holds the lock."""
+    def _write_catalog(self, *, search_index: bool = False) -> None:
+        """Write papers.json then index.json, then empty the journal. Caller holds the lock.
+
+        With `search_index`, a forked child builds and saves the search index for the new
+        generation meanwhile (`readq.store.forked`); a failure there is a warning, never a failed write."""
         assert self._papers is not None
         generation = uuid.uuid4().hex
+        ordered = self.papers()  # stored newest first, so the next load skips the sort
+        builder = Forked(lambda: self._save_search_index(ordered, generation)) if search_index else None
+        try:
+            self._write_catalog_files(ordered, generation)
+        except BaseException:
+            if builder is not None:
+                builder.cancel()
+            raise
+        failure = builder.wait() if builder is not None else None
+        if failure:
+            self.warnings.append(f"search index not saved ({failure}); the next search rebuilds it")
+
+    def _save_search_index(self, ordered: list[Paper], generation: str) -> None:
+        from readq.search.cache import load_or_build
+
+        # not fsynced: the catalogue write is what must be durable; a saved index lost or torn by a
+        # crash fails its checks on load and is rebuilt
+        load_or_build(ordered, self.cache_dir, generation, warm=False, catalog=True, durable=False)
+
+    def _write_catalog_files(self, ordered: list[Paper], generation: str) -> None:
         seq = max(self._journal.last_seq, self._catalog_seq)
         meta = {"schema": SCHEMA_VERSION, "generation": generation, "journal_seq": seq, "written": _now(),
                 "order": ORDER_NEWEST_FIRST}
         db = self._tinydb()
         assert self._storage is not None
-        ordered = self.papers()  # stored newest first, so the next load skips the sort
         self._storage.offset_tables = ("papers",)
         with self._storage.batch():
             db.drop_tables()
@@ -245,6 +332,9 @@ class Library(LoadedLibrary):
         index = build_index(ordered, self._state, self._tags, generation, seq,
                             self._storage.offsets.get("papers"), self.papers_path.stat().st_size)
         atomic_write(self.index_path, orjson.dumps(index), durable=self.durable)
+        write_id_table(self.path / IDS_FILE, ((pid, *self._state[pid]) for pid in index["ids"]), generation, seq,
+                       durable=self.durable)
+        self._ids_fresh = generation
         self._journal.rewrite([])
         self._overlay = {}
         self._positions = None
@@ -290,21 +380,6 @@ class Library(LoadedLibrary):
         # `list --query` pass `papers()`); load_index still checks the ids against the saved ones.
         catalog = self._papers is not None and len(papers) == len(self._papers)
         return load_or_build(papers, self.cache_dir, self.generation, warm=warm, catalog=catalog)
-
-    def refresh_saved_search_index(self) -> bool:
-        """After an import: rebuild the saved search index if there is one (for an older catalogue).
-
-        The index is derived from the text and keyed by the catalogue generation, so every import
-        makes the saved one stale; the app would then rebuild it on its next start before it can
-        filter. An import already
-        holds every paper, so it pays those seconds instead. A library that never saved an index
-        (never searched) gets none. True when it rebuilt one."""
-        if self._papers is None or self.generation is None or not self.cache_dir.is_dir():
-            return False
-        if not any(self.cache_dir.glob("search-index.v*.bin")):
-            return False
-        self.search_index(self.papers(), warm=False)
-        return True
 
     def close(self) -> None:
         if self._db is not None:

@@ -1,7 +1,8 @@
 """The reading half of the library: loading the catalogue, replaying the journal, reading state.
 
-Loading is lazy and three-speed, because most commands need little: state changes (`mark`,
-`tag`) read index.json (ids and state) plus the journal; `list`, `show` and `export` answer from a
+Loading is lazy and three-speed, because most commands need little: status and star changes
+(`mark`, `star`) find their papers in ids.bin (`readq.store.idtable`) and replay the journal, other
+state changes (`tag`) read index.json (ids and state) plus the journal; `list`, `show` and `export` answer from a
 `CatalogView` that decodes only the records they print; the TUI and imports read the whole
 catalogue, streamed. Journal operations on notes, tags and identity fields that the catalogue
 does not hold yet are kept as an overlay, so every view shows them.
@@ -23,6 +24,7 @@ from readq.dedup import title_key
 from readq.model import Paper, Status
 from readq.store.atomic import clean_temp_files, locked, read_locked
 from readq.store.errors import AmbiguousId, LibraryCorrupt, UnknownId
+from readq.store.idtable import IDS_FILE, IdTable, catalog_stamp
 from readq.store.journal import Journal, JournalRecord
 from readq.store.layout import (
     INDEX_FILE,
@@ -359,7 +361,15 @@ class LoadedLibrary:
         return list(map(self._papers.__getitem__, self._sorted_ids))
 
     def resolve(self, prefix: str) -> str:
-        """Map an ID or unique ID prefix to the full ID."""
+        """Map an ID or unique ID prefix to the full ID (from ids.bin while nothing is loaded)."""
+        if not self._loaded:
+            with self._read_lock():
+                table = IdTable.open(self.path / IDS_FILE, catalog_stamp(self.papers_path))
+            if table is not None:
+                try:
+                    return table.resolve(prefix)
+                finally:
+                    table.close()
         self._ensure()
         key = prefix.strip().lower()
         if not key:

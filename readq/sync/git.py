@@ -122,8 +122,9 @@ class GitCarrier:
         self.work.mkdir(parents=True, exist_ok=True)
         self._init()
         with locked(self.work / ".git" / LOCK_NAME):
-            url = self._remember(remote)
             self._recover()
+            self._start_branch()
+            url = self._remember(remote)
             committed = self._commit_own()
             merged = pushed = False
             for _ in range(PUSH_ATTEMPTS):
@@ -135,11 +136,23 @@ class GitCarrier:
             raise SyncError(f"could not push to {url}: other devices kept pushing; try again")
 
     def _init(self) -> None:
-        if (self.work / ".git").is_dir():
-            return
-        self.run("init", "-q")
-        self.run("symbolic-ref", "HEAD", f"refs/heads/{BRANCH}")
-        (self.work / ".gitattributes").write_text("* -text\n")  # logs are bytes: no line-ending conversion
+        """Make the work tree a repository; idempotent, so a sync killed mid-way is finished.
+
+        A `.git` that git does not recognise is what a kill during `git init` leaves: it holds
+        nothing of value (this device's logs live in the work tree), so it is made again."""
+        git_dir = self.work / ".git"
+        if git_dir.is_dir() and not self._owns_repository():
+            shutil.rmtree(git_dir, ignore_errors=True)
+        if not git_dir.is_dir():
+            self.run("init", "-q")
+
+    def _start_branch(self) -> None:
+        """Before the first commit: HEAD names readq's branch, and logs are bytes to git."""
+        if not self._has_head():
+            self.run("symbolic-ref", "HEAD", f"refs/heads/{BRANCH}")
+        attributes = self.work / ".gitattributes"
+        if not attributes.exists():
+            attributes.write_text("* -text\n")  # no line-ending conversion
 
     def _remember(self, remote: str | None) -> str:
         known = self.remote()
@@ -174,6 +187,12 @@ class GitCarrier:
         self.run("checkout", "-q", "HEAD", "--", ".", *keep, check=False)
         self.run("clean", "-fdq", "--", ".", *keep, ":(exclude).gitattributes", check=False)
 
+    def _owns_repository(self) -> bool:
+        """True when git sees `<work>/.git` itself as the repository (not a damaged one, and not
+        some repository further up the directory tree)."""
+        done = self.run("rev-parse", "--absolute-git-dir", check=False)
+        return done.returncode == 0 and Path(done.stdout.strip()).resolve() == (self.work / ".git").resolve()
+
     def _has_head(self) -> bool:
         return self.run("rev-parse", "-q", "--verify", "HEAD", check=False).returncode == 0
 
@@ -191,7 +210,9 @@ class GitCarrier:
         return True
 
     def _fetch_and_merge(self, url: str) -> bool:
-        done = self.run("fetch", "-q", REMOTE, check=False)
+        # The refspec is given, not read from the config: a sync killed inside `git remote add`
+        # can leave the remote's URL without its fetch line.
+        done = self.run("fetch", "-q", REMOTE, f"+refs/heads/*:refs/remotes/{REMOTE}/*", check=False)
         if done.returncode != 0:
             raise SyncError(f"cannot reach {url}: {_first_line(done.stderr)}")
         theirs = f"refs/remotes/{REMOTE}/{BRANCH}"

@@ -38,7 +38,7 @@ from typing import Any
 
 import orjson
 
-from readq.store.atomic import append_durable, atomic_write, fsync_dir
+from readq.store.atomic import append_durable, atomic_write, fsync_dir, trim_torn_tail
 from readq.store.ops import IDENTITY_FIELDS
 from readq.sync.clock import Stamp, valid_device
 
@@ -155,26 +155,6 @@ def device_id(state_dir: Path) -> str:
 
 
 # ---------------------------------------------------------------------------------- writing
-def trim_torn_tail(path: Path) -> None:
-    """Drop a partial last line a crash mid-append left (it was never acknowledged)."""
-    try:
-        with open(path, "rb+") as handle:
-            size = handle.seek(0, os.SEEK_END)
-            if size == 0:
-                return
-            handle.seek(size - 1)
-            if handle.read(1) == b"\n":
-                return
-            back = min(size, 1 << 20)
-            handle.seek(size - back)
-            cut = handle.read(back).rfind(b"\n")
-            handle.truncate((size - back + cut + 1) if cut >= 0 else 0)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except FileNotFoundError:
-        return
-
-
 def segments(folder: Path) -> list[tuple[int, Path]]:
     """The log segments in a device folder, oldest first."""
     found: list[tuple[int, Path]] = []

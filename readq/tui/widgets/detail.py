@@ -11,6 +11,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from readq.model import Paper
+from readq.textclean import clean_paper
 from readq.tui.view import STAR_GLYPH, STATUS_GLYPHS
 from readq.tui.widgets.paper_list import STATUS_STYLES, highlighted
 from readq.tui.widgets.scrolling import set_virtual_size
@@ -34,6 +35,7 @@ def render_paper(paper: Paper, query: str, explain: str | None = None) -> Group:
     from readq.facts import paper_facts, seen_line
     from readq.links import paper_links
 
+    paper = clean_paper(paper)  # a record stored before ingest cleaned text
     title = highlighted(paper.title, query, MATCH)
     title.stylize("bold")
     meta = Table.grid(padding=(0, 1))

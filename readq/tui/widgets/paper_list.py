@@ -24,6 +24,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from readq.model import Paper, Status
+from readq.textclean import clean
 from readq.tui.view import STAR_GLYPH, STATUS_GLYPHS
 from readq.tui.widgets.scrolling import set_virtual_size
 
@@ -456,7 +457,8 @@ class PaperList(ScrollView, can_focus=True):
             Segment(" ", row_style),
         ]
         plain, match = (styles["dim"], styles["match_dim"]) if dimmed else (row_style, styles["match"])
-        segments.extend(_title_segments(paper.title, title_w, _spans(self.query_text, paper.title), plain, match))
+        title = clean(paper.title)  # the same string unless stored before ingest cleaned text
+        segments.extend(_title_segments(title, title_w, _spans(self.query_text, title), plain, match))
         if show_date:
             segments.append(Segment(" " + (paper.date or "").ljust(DATE_W - 1)[: DATE_W - 1], styles["dim"]))
         if show_votes:
