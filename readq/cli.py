@@ -411,10 +411,7 @@ def doctor_cmd(obj: Ctx, repair: bool, compact: bool) -> None:
         sys.exit(EXIT_LIBRARY)
 
 
-# ============================================================================ tags, notes, for you
-# (issue 13) The logic lives in readq.annotations and readq.foryou; these commands only wire it.
-
-
+# ============================================================ tags, notes, for you (issue 13; logic in the core)
 def _rank_for(obj: Ctx, sort: str | None) -> Callable[[list[Paper]], list[Paper]] | None:
     """For `--sort for-you`: order the selected papers by a model trained on the whole library."""
     from readq.foryou.rank import library_ranker
@@ -432,16 +429,14 @@ def tag_cmd(obj: Ctx, ids: Sequence[str], add: Sequence[str], remove: Sequence[s
     """Add and remove tags; with neither option, print each paper's tags."""
     from readq.annotations import parse_tags, tag_summary
 
-    lib = obj.library()
+    lib, (added, removed) = obj.library(), (parse_tags(add), parse_tags(remove))
     resolved = _resolve_all(lib, ids)
-    added, removed = parse_tags(add), parse_tags(remove)
+    if (add or remove) and not (added or removed):
+        fail("no usable tag given (tags cannot be empty)", EXIT_USAGE)
     if not added and not removed:
-        if add or remove:
-            fail("no usable tag given (tags cannot be empty)", EXIT_USAGE)
         click.echo("\n".join(f"{pid}  {', '.join(lib.tags(pid))}" for pid in resolved))
-        return
-    changes = lib.set_tags(resolved, add=added, remove=removed)
-    click.echo(tag_summary(len(changes), added, removed), err=True)
+    else:
+        click.echo(tag_summary(len(lib.set_tags(resolved, add=added, remove=removed)), added, removed), err=True)
 
 
 @cli.command("note")
@@ -458,11 +453,9 @@ def note_cmd(obj: Ctx, paper_id: str, text: str | None, clear: bool, show: bool)
     if sum((text is not None, clear, show)) > 1:
         fail("use one of --set, --clear and --show", EXIT_USAGE)
     lib = obj.library()
-    pid = lib.resolve(paper_id)
-    current = lib.one(pid).note
+    current = lib.one(pid := lib.resolve(paper_id)).note
     if show:
-        click.echo(current or "", nl=bool(current))
-        return
+        return click.echo(current or "", nl=bool(current))
     try:
         changed, new = new_note(current, "" if clear else text, read_stdin=sys.stdin.read)
     except RuntimeError as exc:
