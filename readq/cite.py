@@ -185,8 +185,13 @@ def status_keywords(paper: Paper) -> list[str]:
     return [f"readq:{paper.status.value}"] + (["readq:starred"] if paper.starred else [])
 
 
+def export_keywords(paper: Paper) -> list[str]:
+    """The user's tags, then the triage state keywords: what exports put in keywords/KW."""
+    return [*paper.tags, *status_keywords(paper)]
+
+
 def bibtex_entry(paper: Paper, key: str | None = None, *, full: bool = False) -> str:
-    """One `@misc` entry; `full` adds keywords (status, star) and the abstract for exports."""
+    """One `@misc` entry; `full` adds keywords (tags, status, star), the abstract and the note (`annote`)."""
     fields: list[tuple[str, str]] = [("title", f"{{{latex_escape(paper.title)}}}")]
     if paper.authors:
         fields.append(("author", " and ".join(_bib_name(a) for a in paper.authors)))
@@ -207,9 +212,11 @@ def bibtex_entry(paper: Paper, key: str | None = None, *, full: bool = False) ->
     if note and not arxiv_id:
         fields.append(("note", latex_escape(note)))
     if full:
-        fields.append(("keywords", ", ".join(status_keywords(paper))))
+        fields.append(("keywords", ", ".join(latex_escape(k) for k in export_keywords(paper))))
         if paper.abstract.strip():
             fields.append(("abstract", latex_escape(paper.abstract)))
+        if paper.note:
+            fields.append(("annote", latex_escape(paper.note)))
     body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields)
     return f"@misc{{{key or bibtex_key(paper)},\n{body}}}"
 

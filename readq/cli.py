@@ -31,7 +31,7 @@ EXIT_ID = 4
 EXIT_EXISTS = 5
 
 STATUS_CHOICES = STATUS_WORDS
-LIST_SORTS = ("newest", "relevance", "date", "upvotes", "title", "seen")
+LIST_SORTS = ("newest", "relevance", "date", "upvotes", "title", "seen", "for-you")
 
 
 def default_library_path() -> Path:
@@ -194,8 +194,6 @@ def _dump_lines(records: Iterable[bytes], batch: int = 1000) -> None:
     catalogue stores, so `list --json` can copy records instead of decoding and re-encoding them."""
     import itertools
 
-    from readq.textclean import clean_json_records
-
     out = sys.stdout.buffer
     it = iter(records)
     first = True
@@ -204,7 +202,7 @@ def _dump_lines(records: Iterable[bytes], batch: int = 1000) -> None:
         if not chunk:
             break
         out.write(b"[\n  " if first else b",\n  ")
-        out.write(b",\n  ".join(clean_json_records(chunk)))  # records stored before ingest cleaned text
+        out.write(b",\n  ".join(chunk))
         first = False
     out.write(b"[]\n" if first else b"\n]\n")
     sys.stdout.flush()
@@ -232,7 +230,7 @@ def list_cmd(obj: Ctx, status: str | None, starred: bool, tag: str | None, query
     """List papers, newest first (or best match first with --query)."""
     if not obj.library().exists():
         click.echo(f"readq: no library at {obj.library_path} yet; import digests with `readq import PATH`", err=True)
-    chosen = obj.library().select(_selection(status, starred, query, limit, tag, sort))
+    chosen = obj.library().select(_selection(status, starred, query, limit, tag, sort), rank=_rank_for(obj, sort))
     if as_json:
         _dump_lines(chosen.json_records())
         return
@@ -386,7 +384,7 @@ def export_cmd(obj: Ctx, status: str | None, starred: bool, tag: str | None, que
     """Write a reading list (stdout by default)."""
     from readq import export
 
-    papers = obj.library().select(_selection(status, starred, query, None, tag, sort)).papers()
+    papers = obj.library().select(_selection(status, starred, query, None, tag, sort), rank=_rank_for(obj, sort)).papers()
     if output is None or str(output) == "-":
         text = export.render(papers, fmt)
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -409,6 +407,59 @@ def doctor_cmd(obj: Ctx, repair: bool, compact: bool) -> None:
     ok = check(obj.library_path, repair=repair, compact=compact, echo=lambda m: click.echo(m))
     if not ok:
         sys.exit(EXIT_LIBRARY)
+
+
+# ============================================================ tags, notes, for you (issue 13; logic in the core)
+def _rank_for(obj: Ctx, sort: str | None) -> Callable[[list[Paper]], list[Paper]] | None:
+    """For `--sort for-you`: order the selected papers by a model trained on the whole library."""
+    from readq.foryou.rank import library_ranker
+
+    return library_ranker(obj.library(), lambda msg: click.echo(msg, err=True)) if sort == "for-you" else None
+
+
+@cli.command("tag")
+@click.argument("ids", nargs=-1, required=True)
+@click.option("--add", "-a", "add", multiple=True, help="Tag to add (repeatable; commas separate tags).")
+@click.option("--remove", "-r", "remove", multiple=True, help="Tag to remove (repeatable).")
+@pass_ctx
+@guarded
+def tag_cmd(obj: Ctx, ids: Sequence[str], add: Sequence[str], remove: Sequence[str]) -> None:
+    """Add and remove tags; with neither option, print each paper's tags."""
+    from readq.annotations import parse_tags, tag_summary
+
+    lib, (added, removed) = obj.library(), (parse_tags(add), parse_tags(remove))
+    resolved = _resolve_all(lib, ids)
+    if (add or remove) and not (added or removed):
+        fail("no usable tag given (tags cannot be empty)", EXIT_USAGE)
+    if not added and not removed:
+        click.echo("\n".join(f"{pid}  {', '.join(lib.tags(pid))}" for pid in resolved))
+    else:
+        click.echo(tag_summary(len(lib.set_tags(resolved, add=added, remove=removed)), added, removed), err=True)
+
+
+@cli.command("note")
+@click.argument("paper_id")
+@click.option("--set", "text", default=None, help="Replace the note with TEXT ('-' reads stdin).")
+@click.option("--clear", is_flag=True, help="Remove the note.")
+@click.option("--show", is_flag=True, help="Print the note.")
+@pass_ctx
+@guarded
+def note_cmd(obj: Ctx, paper_id: str, text: str | None, clear: bool, show: bool) -> None:
+    """Edit a paper's note in $EDITOR, or set, clear or print it."""
+    from readq.annotations import new_note
+
+    if sum((text is not None, clear, show)) > 1:
+        fail("use one of --set, --clear and --show", EXIT_USAGE)
+    lib = obj.library()
+    current = lib.one(pid := lib.resolve(paper_id)).note
+    if show:
+        return click.echo(current or "", nl=bool(current))
+    try:
+        changed, new = new_note(current, "" if clear else text, read_stdin=sys.stdin.read)
+    except RuntimeError as exc:
+        fail(str(exc), EXIT_USAGE)
+    changes = lib.set_note([pid], new) if changed else []
+    click.echo(("note cleared" if new is None else "note saved") if changes else "note unchanged", err=True)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -546,34 +597,4 @@ def _import_preview(paths: Sequence[str], as_json: bool) -> None:
     if not any(f.entries for f in files):
         sys.exit(EXIT_NOTHING)
 
-
-# ============================================================================ sync (issue 14)
-# `readq sync`: the logic lives in readq/sync/run.py; this block only parses options and prints.
-EXIT_SYNC_SETUP = EXIT_USAGE  # no remote (or folder) given yet
-
-
-@cli.command("sync")
-@click.option("--git", "remote", default=None, metavar="REMOTE",
-              help="Git remote to sync through (any URL or a local path); remembered, so later calls need none.")
-@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Keep the synced files in this folder (e.g. one Syncthing or Dropbox shares) instead of "
-                   "<library>/sync; remembered.")
-@click.option("-q", "--quiet", is_flag=True, help="Only print warnings and errors.")
-@pass_ctx
-@guarded
-def sync_cmd(obj: Ctx, remote: str | None, folder: Path | None, quiet: bool) -> None:
-    """Exchange changes with your other devices (through git, or a shared folder with --dir)."""
-    from readq.sync.git import SyncError
-    from readq.sync.run import NoRemote, run_sync
-
-    progress = (lambda text: click.echo(text, err=True)) if not quiet and sys.stderr.isatty() else (lambda text: None)
-    try:
-        outcome = run_sync(obj.library(), remote, folder, progress)
-    except NoRemote as exc:
-        fail(str(exc), EXIT_SYNC_SETUP)
-    except SyncError as exc:
-        fail(str(exc), EXIT_NETWORK)
-    for warning in outcome.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    if not quiet:
-        click.echo(outcome.summary())
+cli.commands = __import__("readq").LazyCommands(cli.commands, sync="readq.sync.command:sync_cmd")

@@ -2,7 +2,9 @@
 
 Every format carries the paper's triage state where the format has room for it: JSON and CSV as
 fields, BibTeX/RIS/CSL-JSON as `readq:<status>` / `readq:starred` keywords (reference managers
-import them as tags) plus a note, Markdown as groups, checkboxes and ★.
+import them as tags) plus a note, Markdown as groups, checkboxes and ★. The user's tags and note
+travel too: BibTeX `keywords`/`annote`, RIS `KW`/`N1`, CSL-JSON `keyword`/`annote`, CSV and JSON
+`tags`/`note`, Markdown a "tags:" entry and the note quoted under the item.
 
 RIS uses `TY  - RPRT`: RIS has no preprint type; Zotero maps RPRT to and from its Report type
 losslessly, with `M3` (report type "Preprint"), `SN` (report number "arXiv:ID") and `PB`
@@ -27,8 +29,8 @@ from readq.cite import (
     bibtex_entries,
     bibtex_key,
     digest_note,
+    export_keywords,
     markdown_escape,
-    status_keywords,
 )
 from readq.csl import reference_item, split_name
 from readq.links import arxiv_doi, arxiv_url, best_link, clean_arxiv_id, paper_links
@@ -61,7 +63,7 @@ GROUPS = (
 )
 CSV_COLUMNS = (
     "id", "title", "abstract", "authors", "authors_count", "org", "published", "upvotes", "links",
-    "arxiv_id", "status", "starred", "sources", "url",
+    "arxiv_id", "status", "starred", "sources", "url", "tags", "note",
 )  # fmt: skip
 
 
@@ -175,8 +177,19 @@ def _md_item(paper: Paper) -> str:
     meta += [
         _md_link(label, url) for label, url in paper_links(paper) if label not in ("Paper", "arXiv", "PDF")
     ]
+    if paper.tags:
+        meta.append("tags: " + ", ".join(markdown_escape(t) for t in paper.tags))
     # A trailing backslash is CommonMark's visible hard line break inside the list item.
-    return f"{head}\\\n  {' · '.join(meta)}" if meta else head
+    item = f"{head}\\\n  {' · '.join(meta)}" if meta else head
+    return item + _md_note(paper)
+
+
+def _md_note(paper: Paper) -> str:
+    """The user's note under the item, as a quote block indented into the list item."""
+    if not paper.note:
+        return ""
+    lines = paper.note.strip().splitlines()
+    return "\n\n" + "\n".join(f"  > {markdown_escape(ln)}".rstrip() for ln in lines)
 
 
 def render_markdown(papers: Sequence[Paper]) -> str:
@@ -220,8 +233,10 @@ def _ris_record(paper: Paper) -> list[tuple[str, str]]:
     tags.append(("UR", best_link(paper)))
     if paper.abstract.strip():
         tags.append(("AB", _one_line(paper.abstract)))
-    tags += [("KW", kw) for kw in status_keywords(paper)]
+    tags += [("KW", kw) for kw in export_keywords(paper)]
     tags.append(("N1", ". ".join(_note_parts(paper))))
+    if paper.note:
+        tags.append(("N1", _one_line(paper.note)))
     tags.append(("ID", paper.id))
     return tags
 
@@ -239,7 +254,9 @@ def csl_item(paper: Paper, key: str) -> dict[str, Any]:
     item: dict[str, Any] = {"id": key, "citation-key": key, **reference_item(paper)}
     if paper.abstract.strip():
         item["abstract"] = _one_line(paper.abstract)
-    item["keyword"] = ", ".join(status_keywords(paper))
+    item["keyword"] = ", ".join(export_keywords(paper))
+    if paper.note:
+        item["annote"] = paper.note
     item["note"] = "\n".join([*_note_parts(paper), f"readq id: {paper.id}"])
     return item
 

@@ -78,7 +78,7 @@ def clean_strings(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(c for c in (clean(v) for v in values) if c.strip())
 
 
-_FIELDS = ("title", "abstract", "org", "published", "arxiv_id")
+_FIELDS = ("title", "abstract", "org", "published", "arxiv_id", "note")
 
 
 def clean_record(item: T) -> T:
@@ -86,12 +86,15 @@ def clean_record(item: T) -> T:
     object when there is nothing to change."""
     changes: dict[str, object] = {}
     for name in _FIELDS:
-        value = getattr(item, name)
+        value = getattr(item, name, None)
         if value and UNSAFE_RE.search(value):
             changes[name] = clean(value)
     authors = clean_strings(item.authors)  # type: ignore[attr-defined]
     if authors is not item.authors:  # type: ignore[attr-defined]
         changes["authors"] = authors
+    tags = getattr(item, "tags", ())
+    if tags and clean_strings(tags) is not tags:
+        changes["tags"] = clean_strings(tags)
     links = item.links  # type: ignore[attr-defined]
     if links and not all(map(is_web_url, links)):
         links = tuple(u for u in links if is_web_url(u))

@@ -146,6 +146,9 @@ def _old_library(tmp_path: Path) -> Path:
               authors=("A\x1b[31m. Author",), org="Org\x7f", links=("javascript:alert(1)", "https://ok.example/x"),
               source=Source(file="old\x1b[2J.txt", digest_date="2025-01-01")),
     ])
+    for name in ("papers.json", "index.json"):  # as an older readq wrote them: no `clean_text` stamp
+        path = lib / name
+        path.write_text(path.read_text(encoding="utf-8").replace('"clean_text":1', '"clean_text":0'), encoding="utf-8")
     assert "\\u001b" in (lib / "papers.json").read_text(encoding="utf-8")
     return lib
 

@@ -137,7 +137,9 @@ class Library(LoadedLibrary):
 
     def set_note(self, ids: Iterable[str], note: str | None) -> list[Change]:
         """Replace the note of each paper (None or "" clears it, and the sync conflict copies)."""
-        text = note if note and note.strip() else None
+        from readq.textclean import clean
+
+        text = clean(note) if note and note.strip() else None
         return self._write_ops([(pid, f, v) for pid in ids for f, v in (("note", text), ("note_conflicts", ()))])
 
     def set_fields(self, updates: Mapping[str, Mapping[str, Any]]) -> list[Change]:
@@ -147,7 +149,7 @@ class Library(LoadedLibrary):
             for fld, value in fields.items():
                 if fld not in IDENTITY_FIELDS:
                     raise ValueError(f"not an identity field: {fld!r}")
-                wanted.append((pid, fld, value))
+                wanted.append((pid, fld, _clean_value(value, fld)))
         return self._write_ops(wanted)
 
     def revert(self, changes: Sequence[Change]) -> list[Change]:
@@ -271,8 +273,10 @@ class Library(LoadedLibrary):
     def ingest(self, entries: Iterable[Entry], *, synced: bool = False) -> IngestReport:
         """Merge digest entries into the library; one atomic catalogue write if anything changed.
 
-        A library that syncs records the new and changed papers in its device log first, unless
-        they came from other devices (`synced`)."""
+        Entries come with clean text (the digest parsers and `readq.identity` remove control
+        characters), so a catalogue written from them is stamped `clean_text`. A library that
+        syncs records the new and changed papers in its device log first, unless they came from
+        other devices (`synced`)."""
         report = IngestReport()
         self.path.mkdir(parents=True, exist_ok=True)
         with self._write_lock(), paused_gc():
@@ -340,6 +344,8 @@ class Library(LoadedLibrary):
         assert self._papers is not None
         generation = uuid.uuid4().hex
         ordered = self.papers()  # stored newest first, so the next load skips the sort
+        if not self._text_clean:
+            ordered = self._clean_all(ordered)
         builder = Forked(lambda: self._save_search_index(ordered, generation)) if search_index else None
         try:
             self._write_catalog_files(ordered, generation)
@@ -351,6 +357,16 @@ class Library(LoadedLibrary):
         if failure:
             self.warnings.append(f"search index not saved ({failure}); the next search rebuilds it")
 
+    def _clean_all(self, ordered: list[Paper]) -> list[Paper]:
+        """Once, for a catalogue written before readq cleaned text at ingest: every record made
+        safe to print, so this catalogue can be stamped `clean_text` and printed without scans."""
+        from readq.textclean import clean_paper
+
+        assert self._papers is not None
+        cleaned = [clean_paper(p) for p in ordered]
+        self._papers.update((p.id, p) for p in cleaned)
+        return cleaned
+
     def _save_search_index(self, ordered: list[Paper], generation: str) -> None:
         from readq.search.cache import load_or_build
 
@@ -361,7 +377,7 @@ class Library(LoadedLibrary):
     def _write_catalog_files(self, ordered: list[Paper], generation: str) -> None:
         seq = max(self._journal.last_seq, self._catalog_seq)
         meta = {"schema": SCHEMA_VERSION, "generation": generation, "journal_seq": seq, "written": _now(),
-                "order": ORDER_NEWEST_FIRST}
+                "order": ORDER_NEWEST_FIRST, "clean_text": 1}
         db = self._tinydb()
         assert self._storage is not None
         self._storage.offset_tables = ("papers",)
@@ -373,6 +389,8 @@ class Library(LoadedLibrary):
         self._storage.invalidate()  # the next TinyDB read parses the file, not the lazy table
         index = build_index(ordered, self._state, self._tags, generation, seq,
                             self._storage.offsets.get("papers"), self.papers_path.stat().st_size)
+        index["clean_text"] = 1
+        self._text_clean = True
         atomic_write(self.index_path, orjson.dumps(index), durable=self.durable)
         write_id_table(self.path / IDS_FILE, ((pid, *self._state[pid]) for pid in index["ids"]), generation, seq,
                        durable=self.durable)
@@ -399,7 +417,7 @@ class Library(LoadedLibrary):
             if self._papers is not None or self._layout is None:
                 return None
             source = ViewSource(self.papers_path, self.index_path, self.cache_dir, lambda: self.load().papers())
-            return open_view(source, self._layout, self._state, self._overlay, self._tags)
+            return open_view(source, self._layout, self._state, self._overlay, self._tags, clean=self._text_clean)
 
     @property
     def cache_dir(self) -> Path:
@@ -427,3 +445,14 @@ class Library(LoadedLibrary):
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def _clean_value(value: Any, fld: str) -> Any:
+    """An identity value with text made safe to print (it may come from a server's answer)."""
+    from readq.textclean import clean, clean_json_value
+
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, (list, tuple, dict)):
+        return clean_json_value(list(value) if isinstance(value, tuple) else value, fld)
+    return value

@@ -86,6 +86,9 @@ class LoadedLibrary:
         self._papers: dict[str, Paper] | None = None
         self._state: dict[str, tuple[Status, bool]] = {}
         self._tags: dict[str, tuple[str, ...]] = {}  # only papers that have tags
+        # True when the catalogue was written with every text field cleaned (`clean_text` stamp):
+        # its records can then be printed as stored, without scanning them for control characters.
+        self._text_clean = True
         # Fields changed by journal operations the catalogue does not hold yet (paper id -> field
         # -> value): what an index-only load knows beyond status and star, spliced into views.
         self._overlay: dict[str, dict[str, Any]] = {}
@@ -144,6 +147,8 @@ class LoadedLibrary:
         self._keys_cache = None  # folding 100k titles costs 0.3 s; only imports need it
         self._arxiv = {p.arxiv_id: pid for pid, p in papers.items() if p.arxiv_id}
         self._catalog_seq = int(meta.get("journal_seq", 0))
+        # a new library holds only what the parsers cleaned; an old catalogue is cleaned once, on write
+        self._text_clean = stat is None or meta.get("clean_text") == 1
         self.generation = meta.get("generation")
         self._loaded_stat = stat
         # A catalogue written newest first (see _write_catalog) needs no sort: 0.25 s at 100k.
@@ -264,6 +269,7 @@ class LoadedLibrary:
             if not (len(index["keys"]) == len(index["arxiv"]) == len(ids)):
                 raise ValueError("index.json columns differ in length")
             self._catalog_seq = int(index.get("journal_seq", 0))
+            self._text_clean = index.get("clean_text") == 1
             self._tags = {str(k): tuple(map(str, v)) for k, v in (index.get("tags") or {}).items() if v}
             self._overlay = {}
             self._positions = None

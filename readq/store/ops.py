@@ -38,7 +38,9 @@ TUPLE_FIELDS = frozenset({"authors", "links", "tags", "note_conflicts"})
 
 def clean_tag(tag: str) -> str:
     """A tag as stored: trimmed, inner whitespace as one hyphen (so `tag:NAME` can name it)."""
-    return "-".join(str(tag).split())
+    from readq.textclean import clean
+
+    return "-".join(clean(str(tag)).split())
 
 
 def coerce(fld: str, value: Any) -> Any:

@@ -86,6 +86,7 @@ class CatalogView:
         self.generation = generation
         self.overlay = overlay or {}  # fields journal operations changed since the catalogue write
         self.tags = tags or {}
+        self.clean = False  # every stored record's text is known safe to print (`clean_text` stamp)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -221,16 +222,30 @@ class Selected(Sequence[Paper]):
         return list(self._papers)
 
     def json_records(self) -> Iterator[bytes]:
-        """One compact JSON object per paper, as `Paper.as_json` (copied from papers.json when
-        the view answered: no decode and re-encode)."""
+        """One compact JSON object per paper, as `Paper.as_json`, safe to print: copied from
+        papers.json when the view answered (no decode and re-encode), and scanned for control
+        characters only when the catalogue predates cleaning at ingest."""
         if self._view is not None and self._papers is None:
-            return self._view.raw_records(self._positions, self._spans)
-        return (orjson.dumps(p.as_json()) for p in self.papers())
+            raw = self._view.raw_records(self._positions, self._spans)
+            return raw if self._view.clean else _cleaned(raw)
+        from readq.textclean import clean_paper
+
+        return (orjson.dumps(clean_paper(p).as_json()) for p in self.papers())
+
+
+def _cleaned(records: Iterator[bytes], batch: int = 1000) -> Iterator[bytes]:
+    """Stored records made safe to print, a batch at a time (a catalogue written before cleaning)."""
+    import itertools
+
+    from readq.textclean import clean_json_records
+
+    while chunk := list(itertools.islice(records, batch)):
+        yield from clean_json_records(chunk)
 
 
 def open_view(source: ViewSource, layout: tuple[list[str], list[int], int, str],
               state: Mapping[str, tuple[Status, bool]], overlay: Mapping[str, Mapping[str, Any]],
-              tags: Mapping[str, tuple[str, ...]]) -> CatalogView | None:
+              tags: Mapping[str, tuple[str, ...]], *, clean: bool = False) -> CatalogView | None:
     """Map papers.json for a view if it is the file `layout` (from index.json) describes.
 
     The caller holds the library's read lock: the open file is the catalogue index.json
@@ -250,5 +265,7 @@ def open_view(source: ViewSource, layout: tuple[list[str], list[int], int, str],
         return None
     finally:
         handle.close()  # the map keeps the file
-    return CatalogView(source, data, ids, offsets, [state[pid] for pid in ids], generation,
+    view = CatalogView(source, data, ids, offsets, [state[pid] for pid in ids], generation,
                        {pid: dict(fields) for pid, fields in overlay.items()}, dict(tags))
+    view.clean = clean
+    return view

@@ -116,6 +116,14 @@ class Session:
         ids = list(ids)
         return self._write(lambda: self.library.toggle_star(ids))
 
+    def set_tags(self, ids: Iterable[str], add: Sequence[str] = (), remove: Sequence[str] = ()) -> Outcome:
+        ids = list(ids)
+        return self._write(lambda: self.library.set_tags(ids, add=add, remove=remove))
+
+    def set_note(self, ids: Iterable[str], note: str | None) -> Outcome:
+        ids = list(ids)
+        return self._write(lambda: self.library.set_note(ids, note))
+
     def undo(self) -> Outcome | None:
         """Revert the newest change group; None when there is nothing to undo."""
         if not self.undo_stack:

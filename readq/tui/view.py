@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from readq.model import Paper, Status
 from readq.selection import SORT_KEYS, Selection
@@ -32,14 +32,16 @@ FIXED_QUEUES: tuple[tuple[str, str], ...] = (
 )
 DIGEST_PREFIX = "digest:"
 
-SORTS: tuple[str, ...] = ("relevance", "date", "upvotes", "title", "seen")
+SORTS: tuple[str, ...] = ("relevance", "date", "upvotes", "title", "seen", "for-you")
 SORT_LABELS = {
     "relevance": "relevance",
     "date": "date",
     "upvotes": "upvotes",
     "title": "title",
     "seen": "times seen",
+    "for-you": "for you",
 }
+TAG_PREFIX = "tag:"
 
 
 def queue_predicate(queue: str, papers: Sequence[Paper] = ()) -> Callable[[Paper], bool] | None:
@@ -65,6 +67,8 @@ class ViewSpec:
     queue: str = "all"
     sort: str = "relevance"
     reverse: bool = False
+    # for the "for-you" sort: each paper's rank, indexed like `papers` (None: not ranked yet)
+    ranks: Sequence[int] | None = field(default=None, compare=False)
 
 
 def build_view(
@@ -84,7 +88,10 @@ def build_view(
     order = ranked if pred is None else [i for i in ranked if pred(papers[i])]
     if cancel is not None and cancel():
         return None
-    if spec.sort != "relevance":
+    if spec.sort == "for-you":
+        if spec.ranks is not None:
+            order.sort(key=spec.ranks.__getitem__)
+    elif spec.sort != "relevance":
         key = SORT_KEYS[spec.sort]
         # sorted() is stable: equal keys keep their relevance (or newest-first) order.
         order.sort(key=lambda i: key(papers[i]), reverse=default_descending(spec.sort))

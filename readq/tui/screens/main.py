@@ -27,6 +27,7 @@ from textual.worker import Worker
 
 from readq.store import LibraryError
 from readq.model import Paper, Status
+from readq.tui.screens.annotate import AnnotateActions
 from readq.tui.screens.dialogs import ConfirmDialog
 from readq.tui.screens.help import HelpScreen
 from readq.tui.screens.messages import EmptyLibraryScreen
@@ -54,7 +55,7 @@ DETAIL_DELAY_TYPING = 0.25
 NARROW = 120  # below this width the detail pane moves under the list
 
 
-class MainScreen(PaperActions, Screen[None]):
+class MainScreen(AnnotateActions, PaperActions, Screen[None]):
     """Sidebar of queues, the filter bar, the paper list and the detail pane."""
 
     AUTO_FOCUS = None  # the list takes focus once loaded; the filter input must not grab keys
@@ -91,7 +92,7 @@ class MainScreen(PaperActions, Screen[None]):
         Binding("escape", "clear", "Clear", id="select.clear", show=False,
                 tooltip="Clear the selection, else the filter"),
         Binding("S", "cycle_sort", "Sort", id="view.sort", show=False,
-                tooltip="Sort by relevance, date, upvotes, title, times seen"),
+                tooltip="Sort by relevance, date, upvotes, title, times seen, for you"),
         Binding("R", "reverse_sort", "Reverse", id="view.reverse", show=False,
                 tooltip="Reverse the sort order"),
         Binding("d", "toggle_detail", "Details", id="view.detail", show=False,
@@ -100,6 +101,15 @@ class MainScreen(PaperActions, Screen[None]):
                 tooltip="Show every key"),
         Binding("I", "resolve", "Resolve", id="identity.resolve", show=False,
                 tooltip="Look up arXiv ID, authors and links of the highlighted paper (or the selection)"),
+        # issue 13: tags, notes, for you (actions in readq/tui/screens/annotate.py)
+        Binding("T", "tag", "Tags", id="tags.edit", show=False,
+                tooltip="Add or remove tags on the highlighted paper (or the selection)"),
+        Binding("N", "note", "Note", id="note.edit", show=False,
+                tooltip="Write the paper's note in $EDITOR"),
+        Binding("f", "sort_for_you", "For you", id="view.for_you", show=False,
+                tooltip="Sort for you (learned from your triage), or back to relevance"),
+        Binding("m", "more_like_this", "More like this", id="similar", show=False,
+                tooltip="List the papers closest to the highlighted one"),
         Binding("Y", "sync", "Sync", id="sync", show=False,
                 tooltip="Sync with your other devices (readq sync: git or a shared folder)"),
     ]
@@ -197,6 +207,8 @@ class MainScreen(PaperActions, Screen[None]):
         sidebar = self.query_one(Sidebar)
         sidebar.set_counts(snapshot.counts)
         sidebar.set_digests(snapshot.digests)
+        self.refresh_tags()
+        self.foryou_changed()
         for warning in snapshot.warnings:
             self.notify(warning, severity="warning")
         if not snapshot.papers:
@@ -274,11 +286,12 @@ class MainScreen(PaperActions, Screen[None]):
             return
         self.session.apply(outcome)
         self.query_one(Sidebar).set_counts(self.session.counts())
+        self.after_outcome(outcome)
         self.paper_list.repaint(self.session.papers)
 
     # ------------------------------------------------------------------ filtering
     def _spec(self) -> ViewSpec:
-        return ViewSpec(self.filter_text, self.queue, self.sort, self.reverse)
+        return ViewSpec(self.filter_text, self.queue, self.sort, self.reverse, self.foryou_spec_ranks())
 
     def _refilter(self, keep_id: str | None = None) -> None:
         self.searches.request(self._spec(), keep_id)
@@ -300,6 +313,8 @@ class MainScreen(PaperActions, Screen[None]):
         self._refilter()
 
     def watch_sort(self) -> None:
+        if self.sort == "for-you" and self._foryou_stale:
+            self.foryou_changed()
         self._keep_refilter()
 
     def watch_reverse(self) -> None:
@@ -375,7 +390,7 @@ class MainScreen(PaperActions, Screen[None]):
             shown = (self._detail_paper, self.paper_list.query_text)
             if shown != self._detail_shown:
                 self._detail_shown = shown
-                detail.show_paper(*shown)
+                detail.show_paper(*shown, explain=self.foryou_explanation(shown[0]))
 
     def on_paper_list_selection_changed(self, event: PaperList.SelectionChanged) -> None:
         self.selected = event.count

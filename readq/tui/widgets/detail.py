@@ -29,8 +29,9 @@ def _identity(paper: Paper) -> str | None:
     return f"{source}, {at}" if at else source
 
 
-def render_paper(paper: Paper, query: str) -> Group:
-    """Title, metadata table, labelled links and the abstract."""
+def render_paper(paper: Paper, query: str, explain: str | None = None) -> Group:
+    """Title, metadata table, labelled links, the abstract, the reader's note and, in the
+    for-you order, why the paper ranks there."""
     from readq.facts import paper_facts, seen_line
     from readq.links import paper_links
 
@@ -55,7 +56,12 @@ def render_paper(paper: Paper, query: str) -> Group:
     for label, url in paper_links(paper):
         links.add_row(label, Text(url, Style(color="cyan", link=url)))
     abstract = highlighted(paper.abstract or "(no abstract)", query, MATCH)
-    return Group(title, Text(), meta, Text(), links, Text(), abstract)
+    parts: list[RenderableType] = [title, Text(), meta, Text(), links, Text(), abstract]
+    if paper.note:
+        parts += [Text(), Text("Note", "bold"), Text(paper.note)]
+    if explain:
+        parts += [Text(), Text(explain, "italic")]
+    return Group(*parts)
 
 
 class DetailPane(ScrollView, can_focus=False):
@@ -78,11 +84,11 @@ class DetailPane(ScrollView, can_focus=False):
         self._lines_width = -1
         self.plain = ""  # the shown text, for tests and accessibility
 
-    def show_paper(self, paper: Paper | None, query: str) -> None:
+    def show_paper(self, paper: Paper | None, query: str, explain: str | None = None) -> None:
         if paper is None:
             self._renderable = Text("No paper here. Change the filter (/) or the queue.", "dim")
         else:
-            self._renderable = render_paper(paper, query)
+            self._renderable = render_paper(paper, query, explain)
         self._lines_width = -1
         self.scroll_to(y=0, animate=False, immediate=True)
         self._render_strips(self.scrollable_content_region.width)

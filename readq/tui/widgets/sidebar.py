@@ -1,15 +1,17 @@
-"""The sidebar: queues (statuses, starred, digests) with live counts."""
+"""The sidebar: queues (statuses, starred, tags, digests) with live counts."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from readq.tui.view import DIGEST_PREFIX, FIXED_QUEUES
+from readq.model import Paper
+from readq.tui.view import DIGEST_PREFIX, FIXED_QUEUES, TAG_PREFIX
 
 LABEL_W = 12
 
@@ -27,6 +29,15 @@ def digest_label(file: str, date: str | None) -> str:
     return date if date else stem
 
 
+def tag_counts(papers: Iterable[Paper]) -> list[tuple[str, int]]:
+    """(tag, papers) for every tag in use, most used first, then A to Z."""
+    counts: Counter[str] = Counter()
+    for paper in papers:
+        if paper.tags:
+            counts.update(paper.tags)
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+
+
 class Sidebar(OptionList):
     """Queues to pick from; moving the highlight switches the queue at once."""
 
@@ -35,7 +46,7 @@ class Sidebar(OptionList):
     """
 
     class QueueChanged(Message):
-        """The user picked another queue (`all`, a status, `starred` or `digest:<file>`)."""
+        """The user picked another queue (`all`, a status, `starred`, `tag:<name>` or `digest:<file>`)."""
 
         def __init__(self, queue: str, label: str) -> None:
             super().__init__()
@@ -46,6 +57,7 @@ class Sidebar(OptionList):
         super().__init__(*[Option(_prompt(label, None), id=q) for q, label in FIXED_QUEUES], id=id)
         self._labels = dict(FIXED_QUEUES)
         self._digests: list[str] = []
+        self._tags: list[str] = []
 
     def set_counts(self, counts: Mapping[str, int]) -> None:
         """Update the status/starred counts (cheap: six prompts)."""
@@ -73,6 +85,34 @@ class Sidebar(OptionList):
         self.add_options(options)
         if highlighted is not None and highlighted < self.option_count:
             self.highlighted = highlighted
+
+    def set_tags(self, tags: Sequence[tuple[str, int]]) -> None:
+        """Rebuild the tag queues (tag, count), shown between the fixed queues and the digests."""
+        ids = [TAG_PREFIX + t for t, _ in tags]
+        if ids == self._tags:
+            for (tag, count), qid in zip(tags, ids):
+                self.replace_option_prompt(qid, _prompt(f"#{tag}", count))
+            return
+        highlighted = self.highlighted
+        current = self.get_option_at_index(highlighted).id if highlighted is not None else None
+        digests = [(self.get_option(qid).prompt, qid) for qid in self._digests]
+        while self.option_count > len(FIXED_QUEUES):  # tags and digests follow the fixed queues
+            self.remove_option_at_index(self.option_count - 1)
+        self._tags = ids
+        options: list[Option | None] = []
+        if tags:
+            options.append(None)
+            for (tag, count), qid in zip(tags, ids):
+                self._labels[qid] = f"tag {tag}"
+                options.append(Option(_prompt(f"#{tag}", count), id=qid))
+        if digests:
+            options.append(None)
+            options += [Option(prompt, id=qid) for prompt, qid in digests]
+        self.add_options(options)
+        if current is not None and current in (*ids, *self._digests, *dict(FIXED_QUEUES)):
+            self.highlighted = self.get_option_index(current)
+        elif highlighted is not None:
+            self.highlighted = min(highlighted, self.option_count - 1)
 
     def label_for(self, queue: str) -> str:
         return self._labels.get(queue, queue)
