@@ -79,7 +79,7 @@ def test_two_devices_converge_through_a_bare_repo(tmp_path: Path, remote: Path) 
     ok(a, "sync", "--git", str(remote))
     ok(b, "sync", "--git", str(remote))  # B takes A's papers in
     ok(a, "mark", "read", x)
-    Library(a).set_tags([x], add=["Y"])  # (the CLI has no tag command; the app's and the store's path)
+    ok(a, "tag", x, "--add", "Y")
     ok(b, "star", x)
     ok(b, "mark", "skipped", z)
     ok(a, "mark", "to-read", w)
@@ -131,8 +131,8 @@ def test_notes_edited_on_two_devices_keep_a_conflict_copy(tmp_path: Path) -> Non
     folder = tmp_path / "shared"
     ok(a, "sync", "--dir", str(folder))
     ok(b, "sync", "--dir", str(folder))
-    Library(a).set_note([x], "from A")
-    Library(b).set_note([x], "from B")  # later: wins
+    ok(a, "note", x, "--set", "from A")
+    ok(b, "note", x, "--set", "from B")  # later: wins
     for lib in (a, b, a):
         ok(lib, "sync")
     for lib in (a, b):
@@ -140,7 +140,7 @@ def test_notes_edited_on_two_devices_keep_a_conflict_copy(tmp_path: Path) -> Non
         assert paper.note == "from B" and paper.note_conflicts == ("from A",)
         assert "from A" in ok(lib, "show", x).stdout
         assert json.loads(ok(lib, "show", x, "--json").stdout)[0]["note_conflicts"] == ["from A"]
-    Library(a).set_note([x], "merged by hand")  # an edit after seeing the conflict resolves it
+    ok(a, "note", x, "--set", "merged by hand")  # an edit after seeing the conflict resolves it
     for lib in (a, b):
         ok(lib, "sync")
     for lib in (a, b):
