@@ -144,4 +144,4 @@ def test_the_command_line_starts_without_the_core() -> None:
 
     code = "import sys, readq.cli; print(sorted(m for m in sys.modules if m.startswith('readq')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert eval(out) == ["readq", "readq.cli", "readq.vocab"]
+    assert [m for m in eval(out) if not m.startswith("readq.cli")] == ["readq", "readq.vocab"]

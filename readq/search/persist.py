@@ -37,14 +37,13 @@ import json
 import logging
 import os
 import struct
-import tempfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from readq.store.atomic import TMP_PREFIX, fsync_dir
+from readq.store.atomic import atomic_write
 from readq.model import Paper
 from readq.search.state import CATALOG_COLUMNS, SearchState, text_columns
 from readq.search.textindex import TextIndex
@@ -119,28 +118,17 @@ def save_state(st: SearchState, path: Path, key: str, *, catalog: bool = False, 
     }).encode()
     head = MAGIC + struct.pack("<Q", len(header)) + header
     head += bytes(-len(head) % _ALIGN)
+    def chunks() -> Iterator[bytes | memoryview]:
+        yield head
+        pos = 0
+        for off, arr in blobs:
+            if off > pos:
+                yield bytes(off - pos)
+            yield _bytes_of(arr)
+            pos = off + arr.nbytes
+
     directory = path.parent
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, dir=directory)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(head)
-            pos = 0
-            for off, arr in blobs:
-                if off > pos:
-                    f.write(bytes(off - pos))
-                f.write(_bytes_of(arr))
-                pos = off + arr.nbytes
-            f.flush()
-            if durable:
-                os.fsync(f.fileno())
-        os.replace(tmp, path)
-        if durable:
-            fsync_dir(directory)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+    atomic_write(path, chunks(), durable=durable)  # type: ignore[arg-type]
     for old in directory.glob("search-index.v*.bin"):  # other format versions are dead weight
         if old.name != path.name:
             with contextlib.suppress(OSError):

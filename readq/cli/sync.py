@@ -1,5 +1,4 @@
-"""`readq sync`: options and printing only; the logic is `readq.sync.run`. Registered in `readq.cli` by
-name and imported when the command runs, so the command line starts without it."""
+"""`readq sync`: options and printing only; the logic is `readq.sync.run` (imported when it runs)."""
 
 from __future__ import annotations
 
@@ -8,12 +7,13 @@ from pathlib import Path
 
 import click
 
-from readq.cli import EXIT_NETWORK, EXIT_USAGE, Ctx, fail, guarded, pass_ctx
+from readq.cli.base import EXIT_USAGE, Ctx, cli, fail, guarded, pass_ctx
+from readq.cli.identity import EXIT_NETWORK
 
 EXIT_SYNC_SETUP = EXIT_USAGE  # no remote (or folder) given yet
 
 
-@click.command("sync")
+@cli.command("sync")
 @click.option("--git", "remote", default=None, metavar="REMOTE",
               help="Git remote to sync through (any URL or a local path); remembered, so later calls need none.")
 @click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
