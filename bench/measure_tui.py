@@ -51,7 +51,6 @@ def measure_tui(inp: Inputs, reps: Repeats, args: argparse.Namespace, fig: Figur
     """All queries typed on the first run, two on the others (a tiny smoke-test library types three).
     One extra start first, on a library just imported and not yet opened by anything
     (`ready_cold_s`, the first start after an import); the figures are the warm starts that follow."""
-    libdir = inp.libdir
     tui_queries = QUERIES if fig.papers >= 1000 else QUERIES[:3]
     cold = inp.dir / "lib-cold"
     shutil.rmtree(cold, ignore_errors=True)

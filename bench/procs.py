@@ -35,8 +35,11 @@ class Run:
         self.seconds, self.rss_mb, self.rc, self.stderr, self.timed_out = seconds, rss_mb, rc, stderr, timed_out
 
 
-def vmhwm_mb(pid: int) -> float | None:
-    """Peak RSS (VmHWM) of a live or exited-but-unreaped process, in MB; None once it is gone."""
+def vmhwm_mb(pid: int | str) -> float | None:
+    """Peak RSS (VmHWM) of a live or exited-but-unreaped process (or "self"), in MB; None once it is gone.
+
+    VmHWM, not ru_maxrss: Linux carries ru_maxrss over fork+exec, so a child of a big parent (the
+    benchmark holding 100k papers) would report the parent's peak."""
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:

@@ -44,6 +44,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from procs import vmhwm_mb  # this file runs as a script: bench/ is first on sys.path
+
 if TYPE_CHECKING:
     from textual.app import App
     from textual.pilot import Pilot
@@ -52,19 +54,6 @@ if TYPE_CHECKING:
     from readq.tui.screens.main import MainScreen
 
 T_START = time.monotonic()
-
-
-def peak_rss_mb() -> float | None:
-    """VmHWM of this process's address space. Not ru_maxrss: Linux carries ru_maxrss over fork+exec,
-    so a child of a big parent (the benchmark holding 100k papers) would report the parent's peak."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
 
 
 async def _wait(cond: Callable[[], bool], timeout: float) -> bool:
@@ -265,7 +254,7 @@ async def probe(args: argparse.Namespace) -> dict[str, Any]:
             return out
         await _type_queries(app, pilot, main, hooks, args.queries, out)
         await _mark(app, pilot, main, hooks, args.marks, out)
-        out["rss_mb"] = peak_rss_mb()
+        out["rss_mb"] = vmhwm_mb("self")
         await pilot.press("q")
     return out
 

@@ -31,3 +31,13 @@ def samples() -> Path:
 @pytest.fixture
 def seed_files() -> list[Path]:
     return sorted(SAMPLES.glob("*.txt"))
+
+
+@pytest.fixture
+def remote(tmp_path: Path) -> Path:
+    """An empty bare git repository, the remote that devices sync through."""
+    import subprocess
+
+    path = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(path)], check=True)
+    return path

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -32,13 +31,6 @@ def exported(lib: Path) -> list[dict]:
     for rec in records:
         rec.pop("added", None)
     return records
-
-
-@pytest.fixture
-def remote(tmp_path: Path) -> Path:
-    path = tmp_path / "remote.git"
-    subprocess.run(["git", "init", "-q", "--bare", str(path)], check=True)
-    return path
 
 
 @pytest.fixture(autouse=True)

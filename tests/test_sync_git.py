@@ -12,13 +12,6 @@ from readq.sync.git import GitCarrier, SyncError
 from readq.sync.replica import Replica
 
 
-@pytest.fixture
-def remote(tmp_path: Path) -> Path:
-    path = tmp_path / "remote.git"
-    subprocess.run(["git", "init", "-q", "--bare", str(path)], check=True)
-    return path
-
-
 @pytest.fixture(autouse=True)
 def _no_git_identity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A machine where git has never been configured."""
