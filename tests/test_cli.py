@@ -217,7 +217,7 @@ def test_a_failed_index_build_is_a_warning_not_a_failed_import(tmp_path: Path, s
     """The index is built in a forked child; if that fails, the papers are still imported."""
     from readq.store import Library
 
-    def broken(self: Library, ordered: object, generation: str) -> None:
+    def broken(self: Library, ordered: object, generation: str, previous: object) -> None:
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(Library, "_save_search_index", broken)

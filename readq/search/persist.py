@@ -146,25 +146,8 @@ def load_state(path: Path, papers: Sequence[Paper], key: str | None, *, catalog:
     saved ids in the saved order (much cheaper than the text fingerprint: the key,
     a catalogue generation, already names the text), and the saved catalogue columns are used.
     """
-    with open(path, "rb") as f:
-        size = os.fstat(f.fileno()).st_size
-        data = np.empty(size, dtype=np.uint8)
-        if f.readinto(memoryview(data)) != size:
-            raise CacheMismatch("short read")
-    raw = memoryview(data)
     try:
-        if raw[:8].tobytes() != MAGIC:
-            raise CacheMismatch("not a readq search index")
-        (hlen,) = struct.unpack("<Q", raw[8:16].tobytes())
-        if hlen > size - 16:
-            raise CacheMismatch("truncated header")
-        header = json.loads(raw[16 : 16 + hlen].tobytes())
-        if not isinstance(header, dict):
-            raise CacheMismatch("bad header")
-        if header.get("version") != FORMAT_VERSION:
-            raise CacheMismatch(f"format version {header.get('version')!r}")
-        if key is not None and header.get("key") != key:
-            raise CacheMismatch("saved for another library generation")
+        data, header, start = _read_header(path, key)
         use_saved = bool(catalog and key is not None and header.get("catalog") is True)
         columns: tuple[list[str], list[str], list[str]] | None = None
         if header.get("n") != len(papers):
@@ -177,23 +160,7 @@ def load_state(path: Path, papers: Sequence[Paper], key: str | None, *, catalog:
             columns = text_columns(papers)
             if header.get("fingerprint") != fingerprint(papers, columns):
                 raise CacheMismatch("saved for other papers")
-        start = 16 + hlen + (-(16 + hlen) % _ALIGN)
-        payload_len = int(header["payload_len"])
-        if start + payload_len != size:
-            raise CacheMismatch("truncated or padded file")
-        if zlib.crc32(raw[start:]) != header["crc32"]:
-            raise CacheMismatch("checksum mismatch")
-        arrays: dict[str, np.ndarray] = {}
-        for name, dtype, shape, off, nbytes in header["arrays"]:
-            if dtype not in _DTYPES:
-                raise CacheMismatch(f"dtype {dtype!r}")
-            dt = np.dtype(dtype)
-            count = int(np.prod(shape, dtype=np.int64)) if shape else 1
-            if count * dt.itemsize != nbytes or off < 0 or off + nbytes > payload_len:
-                raise CacheMismatch(f"bad extent for {name}")
-            arr = np.frombuffer(data, dtype=dt, count=count, offset=start + off).reshape(shape)
-            arr.flags.writeable = False
-            arrays[name] = arr
+        arrays = _read_arrays(data, header, start)
         text = TextIndex.from_arrays(arrays)
         n = len(papers)
         title_order, suffix_docs = arrays["title_order"], arrays["suffix_docs"]
@@ -232,6 +199,69 @@ def load_state(path: Path, papers: Sequence[Paper], key: str | None, *, catalog:
         raise CacheMismatch(f"damaged: {exc}") from exc
     return SearchState(papers, text=text, title_order=title_order, suffix_docs=suffix_docs, columns=columns,
                        saved=saved, state_columns=state_columns)
+
+
+def load_text(path: Path, key: str, ids: list[str]) -> TextIndex:
+    """The text index of a file saved in catalogue mode for generation `key` over papers with
+    these `ids` in this order (for an import that extends it, `readq.search.cache`); raises
+    CacheMismatch (or OSError) otherwise."""
+    try:
+        data, header, start = _read_header(path, key)
+        if header.get("catalog") is not True or header.get("n") != len(ids) \
+                or header.get("ids_digest") != _ids_digest(ids):
+            raise CacheMismatch("saved for other papers")
+        text = TextIndex.from_arrays(_read_arrays(data, header, start))
+    except CacheMismatch:
+        raise
+    except (ValueError, KeyError, TypeError, IndexError, struct.error, UnicodeDecodeError) as exc:
+        raise CacheMismatch(f"damaged: {exc}") from exc
+    if text.n != len(ids):
+        raise CacheMismatch("inconsistent sizes")
+    return text
+
+
+def _read_header(path: Path, key: str | None) -> tuple[np.ndarray, dict, int]:
+    """The file's bytes, its checked header, and where the payload starts."""
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        data = np.empty(size, dtype=np.uint8)
+        if f.readinto(memoryview(data)) != size:
+            raise CacheMismatch("short read")
+    raw = memoryview(data)
+    if raw[:8].tobytes() != MAGIC:
+        raise CacheMismatch("not a readq search index")
+    (hlen,) = struct.unpack("<Q", raw[8:16].tobytes())
+    if hlen > size - 16:
+        raise CacheMismatch("truncated header")
+    header = json.loads(raw[16 : 16 + hlen].tobytes())
+    if not isinstance(header, dict):
+        raise CacheMismatch("bad header")
+    if header.get("version") != FORMAT_VERSION:
+        raise CacheMismatch(f"format version {header.get('version')!r}")
+    if key is not None and header.get("key") != key:
+        raise CacheMismatch("saved for another library generation")
+    return data, header, 16 + hlen + (-(16 + hlen) % _ALIGN)
+
+
+def _read_arrays(data: np.ndarray, header: dict, start: int) -> dict[str, np.ndarray]:
+    """The payload's arrays as read-only views of `data`, after the size and checksum checks."""
+    payload_len = int(header["payload_len"])
+    if start + payload_len != len(data):
+        raise CacheMismatch("truncated or padded file")
+    if zlib.crc32(memoryview(data)[start:]) != header["crc32"]:
+        raise CacheMismatch("checksum mismatch")
+    arrays: dict[str, np.ndarray] = {}
+    for name, dtype, shape, off, nbytes in header["arrays"]:
+        if dtype not in _DTYPES:
+            raise CacheMismatch(f"dtype {dtype!r}")
+        dt = np.dtype(dtype)
+        count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+        if count * dt.itemsize != nbytes or off < 0 or off + nbytes > payload_len:
+            raise CacheMismatch(f"bad extent for {name}")
+        arr = np.frombuffer(data, dtype=dt, count=count, offset=start + off).reshape(shape)
+        arr.flags.writeable = False
+        arrays[name] = arr
+    return arrays
 
 
 def _bytes_of(arr: np.ndarray) -> memoryview:

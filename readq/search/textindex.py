@@ -458,6 +458,24 @@ class TextIndex:
         return cls(vocab=vocabulary, title=title, abstract=abstract, n=n)
 
 
+def extend_vocabulary(vocab: Vocabulary, tokens: list[str], compound: list[bool]) -> Vocabulary:
+    """`vocab` with `tokens` appended (ids continue from the last); for `readq.search.textmerge`."""
+    if not tokens:
+        return vocab
+    first = len(vocab.tokens)
+    ids = np.arange(first, first + len(tokens), dtype=np.int32)
+    is_compound = np.asarray(compound, dtype=bool)
+    scans = []
+    for scan, pick in ((vocab.words, ~is_compound), (vocab.compounds, is_compound)):
+        more = [tokens[i].encode("utf-8", "replace") for i in np.flatnonzero(pick).tolist()]
+        if not more:
+            scans.append(scan)
+            continue
+        tail = np.frombuffer(b"\n".join(more) + b"\n", dtype=np.uint8)
+        scans.append(_Scan.from_arrays(np.concatenate((scan.ids, ids[pick])), np.concatenate((scan.buf, tail))))
+    return Vocabulary(tokens=vocab.tokens + tokens, words=scans[0], compounds=scans[1])
+
+
 def _recover_dense_spellings(texts: Sequence[str], dense_hashes: np.ndarray, vocab: _VocabBuilder) -> None:
     """Register tokens that only ever occurred densely (their spelling comes from the first chunk)."""
     buf = _lower_bytes(texts)

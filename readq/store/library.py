@@ -284,6 +284,7 @@ class Library(LoadedLibrary):
             self.refresh()
             assert self._papers is not None
             papers = self._papers
+            previous = self._previous_catalog() if self.index_on_import else None
             added = _now()
             touched: set[str] = set()
             for entry in entries:
@@ -322,7 +323,9 @@ class Library(LoadedLibrary):
                 hook.record_papers(papers[pid] for pid in touched)
             if report.changed:
                 self._sorted_ids = None
-                self._write_catalog(search_index=self.index_on_import)
+                if previous is not None:
+                    previous = (*previous[:2], previous[2] | touched)
+                self._write_catalog(search_index=self.index_on_import, previous=previous)
                 self.version += 1
             if hook is not None:
                 hook.acknowledged()
@@ -336,17 +339,27 @@ class Library(LoadedLibrary):
             if self.papers_path.exists() or self._papers:
                 self._write_catalog()
 
-    def _write_catalog(self, *, search_index: bool = False) -> None:
+    def _previous_catalog(self) -> tuple[str, list[str], set[str]] | None:
+        """What the saved search index of the catalogue on disk was built from, for an import to
+        extend it: (generation, ids in stored order, papers whose text changed since)."""
+        if self.generation is None or self._sorted_ids is None:
+            return None
+        text_changed = {pid for pid, fields in self._overlay.items() if "title" in fields or "abstract" in fields}
+        return self.generation, list(self._sorted_ids), text_changed
+
+    def _write_catalog(self, *, search_index: bool = False,
+                       previous: tuple[str, list[str], set[str]] | None = None) -> None:
         """Write papers.json then index.json, then empty the journal. Caller holds the lock.
 
         With `search_index`, a forked child builds and saves the search index for the new
-        generation meanwhile (`readq.store.forked`); a failure there is a warning, never a failed write."""
+        generation meanwhile (`readq.store.forked`), extending the index of the `previous`
+        catalogue when it can; a failure there is a warning, never a failed write."""
         assert self._papers is not None
         generation = uuid.uuid4().hex
         ordered = self.papers()  # stored newest first, so the next load skips the sort
         if not self._text_clean:
             ordered = self._clean_all(ordered)
-        builder = Forked(lambda: self._save_search_index(ordered, generation)) if search_index else None
+        builder = Forked(lambda: self._save_search_index(ordered, generation, previous)) if search_index else None
         try:
             self._write_catalog_files(ordered, generation)
         except BaseException:
@@ -367,12 +380,15 @@ class Library(LoadedLibrary):
         self._papers.update((p.id, p) for p in cleaned)
         return cleaned
 
-    def _save_search_index(self, ordered: list[Paper], generation: str) -> None:
-        from readq.search.cache import load_or_build
+    def _save_search_index(self, ordered: list[Paper], generation: str,
+                           previous: tuple[str, list[str], set[str]] | None) -> None:
+        from readq.search.cache import Previous, load_or_build
 
+        prev = Previous(previous[0], previous[1], frozenset(previous[2])) if previous else None
         # not fsynced: the catalogue write is what must be durable; a saved index lost or torn by a
         # crash fails its checks on load and is rebuilt
-        load_or_build(ordered, self.cache_dir, generation, warm=False, catalog=True, durable=False)
+        load_or_build(ordered, self.cache_dir, generation, warm=False, catalog=True, durable=False,
+                      previous=prev)
 
     def _write_catalog_files(self, ordered: list[Paper], generation: str) -> None:
         seq = max(self._journal.last_seq, self._catalog_seq)
