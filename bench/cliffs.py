@@ -8,7 +8,8 @@
 Each run imports the digest into an empty library and then, in this order: copies the fresh
 library for the TUI; runs the first `readq list --query Q --json` (and `fzf -e --filter Q` over
 the same titles and abstracts); a later query; the TUI's first start on the copy (`ready_cold_s`,
-the first start after an import) and a warm start typing queries (first paint, filter p95).
+the first start after an import) and a warm start typing queries (first paint, filter p95); then a
+day's digest (`sample_digests/004_*`) imported into a copy of the big library (`import_daily_s`).
 The base and this tree take turns within every run (which goes first alternates between runs),
 so a noisy machine hits both alike. `readq mark` is timed on a 1k and the 100k library the same
 way. Every figure is a median; filter p95 is over all keystrokes.
@@ -34,6 +35,10 @@ from bench.figures import median, p95, rnd  # noqa: E402
 from bench.inputs import CLI_QUERIES, QUERIES, Inputs  # noqa: E402
 from bench.measure_import import SPLIT_CODE  # noqa: E402
 from bench.procs import log, readq_env, run_timed  # noqa: E402
+
+
+# the seed digest with per-paper metadata (56 papers): a day's import into the big library
+DAILY = sorted((ROOT / "sample_digests").glob("004_*.txt"))[0]
 
 
 class Tree:
@@ -94,8 +99,16 @@ def one_run(tree: Tree, inp: Inputs, work: Path, fzf: str | None) -> None:
     tree.add("first_paint_s", warm.get("first_paint_s"))
     tree.add("ready_s", warm.get("ready_s"))
     tree.add("filter_ms", warm.get("filter_ms") or [])
+    daily_lib = work / tree.name / "lib-daily"  # a day's digest into the big library, as a user does daily
+    shutil.rmtree(daily_lib, ignore_errors=True)
+    shutil.copytree(lib, daily_lib)
+    daily = run_timed([tree.readq, "--library", str(daily_lib), "import", "-q", str(DAILY)], env=readq_env(daily_lib))
+    if daily.rc != 0:
+        raise RuntimeError(f"{tree.name} daily import failed: {daily.stderr[-800:]}")
+    tree.add("import_daily_s", daily.seconds)
+    shutil.rmtree(daily_lib, ignore_errors=True)
     log(f"{tree.name}: import {run.seconds:.2f}s first query {first.seconds:.2f}s later {later.seconds:.2f}s "
-        f"ready_cold {cold.get('ready_s')}s first paint {warm.get('first_paint_s')}s")
+        f"ready_cold {cold.get('ready_s')}s first paint {warm.get('first_paint_s')}s daily import {daily.seconds:.2f}s")
 
 
 def mark_runs(tree: Tree, libs: dict[int, Path], ids: dict[int, list[str]], marks: int, r: int) -> None:
