@@ -182,8 +182,11 @@ class _Meta:
 def _meta_flags(raw: list[str], memo: _Meta) -> tuple[list[bool], list[str]]:
     """Which lines of a block are metadata (an org line is the short line right before a "·"),
     and the lines stripped."""
-    info = [memo.line(t) for t in raw]
+    get = memo.lines.get  # `memo.line`, without a method call when the line is remembered
+    info = [get(t) or memo.line(t) for t in raw]
     flags = [i[0] for i in info]
+    if all(flags):
+        return flags, [i[2] for i in info]
     for k in range(len(raw) - 1):
         if not flags[k] and info[k + 1][1]:
             s = info[k][2]
