@@ -170,7 +170,44 @@ class Paper:
         return p
 
 
+def new_entry(
+    title: str,
+    abstract: str,
+    authors: tuple[str, ...],
+    authors_count: int | None,
+    org: str | None,
+    published: str | None,
+    upvotes: int | None,
+    links: tuple[str, ...],
+    arxiv_id: str | None,
+    source: Source,
+    line: int,
+) -> Entry:
+    """`Entry(title=title, ...)` with every field given; the parser makes one per paper.
+
+    Fills the slots directly, like `Paper.from_json`, instead of the frozen dataclass `__init__`
+    (one `object.__setattr__` per field): about 2.5x faster, a tenth of finishing a big digest's
+    papers. `tests/test_digest_fastpaths.py` checks it equals the constructor.
+    """
+    e = _new(Entry)
+    _set_e_title(e, title)
+    _set_e_abstract(e, abstract)
+    _set_e_authors(e, authors)
+    _set_e_authors_count(e, authors_count)
+    _set_e_org(e, org)
+    _set_e_published(e, published)
+    _set_e_upvotes(e, upvotes)
+    _set_e_links(e, links)
+    _set_e_arxiv_id(e, arxiv_id)
+    _set_e_source(e, source)
+    _set_e_line(e, line)
+    return e
+
+
 _new = object.__new__
+(_set_e_title, _set_e_abstract, _set_e_authors, _set_e_authors_count, _set_e_org, _set_e_published,
+ _set_e_upvotes, _set_e_links, _set_e_arxiv_id, _set_e_source, _set_e_line) = (
+    Entry.__dict__[name].__set__ for name in Entry.__slots__)  # unpacking fails if a field is added
 (_set_id, _set_title, _set_abstract, _set_authors, _set_authors_count, _set_org, _set_published,
  _set_upvotes, _set_links, _set_arxiv_id, _set_status, _set_starred, _set_sources, _set_added,
  _set_tags, _set_note, _set_resolved, _set_note_conflicts) = (

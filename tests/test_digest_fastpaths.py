@@ -103,3 +103,17 @@ def test_title_key_ascii_fast_path_matches_the_unicode_fold() -> None:
     samples = [chr(i) for i in range(128)] + ["VBench++", "A_B c-d", "Magic 1-For-1: Video!", "x\ty\x00z"]
     for text in samples + ["".join(samples)]:
         assert title_key(text) == _FOLD_DROP.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def test_new_entry_equals_the_dataclass_constructor() -> None:
+    from dataclasses import fields
+
+    from readq.model import Entry, Source, new_entry
+
+    values = dict(title="T", abstract="A b.", authors=("X Y",), authors_count=3, org="Org", published="2025-01-02",
+                  upvotes=7, links=("https://a.org",), arxiv_id="2401.12345", source=Source("f.txt", "2025-01-03"),
+                  line=12)
+    assert [f.name for f in fields(Entry)] == list(values)  # `new_entry` takes the fields in this order
+    fast, slow = new_entry(*values.values()), Entry(**values)
+    assert fast == slow and type(fast) is Entry and hash(fast) == hash(slow)
+    assert all(getattr(fast, name) is getattr(slow, name) for name in values)

@@ -49,6 +49,8 @@ _BLOCK = re.compile(r"^[^\S\n]*\S.*((?:\n[^\S\n]*\S.*)*)", re.MULTILINE)
 #   (line, "", meta_lines)    a metadata block; meta_lines is ((line number, stripped text), ...)
 Unit = tuple[int, str, "tuple[tuple[int, str], ...] | None"]
 
+_LINE_MEMO_MAX = 100_000  # `_Meta.line` forgets past this many distinct lines (hostile input)
+
 # What `_classify` makes of a metadata line (the checks `_apply_meta` runs, in order).
 _SEPARATOR, _COUNT, _DATE, _VOTES, _OTHER = range(5)
 
@@ -126,6 +128,25 @@ class _Meta:
     def __init__(self, ref: _dt.date) -> None:
         self.ref = ref
         self.kinds: dict[str, tuple[int, object]] = {}
+        self.lines: dict[str, tuple[bool, bool, str]] = {}  # see `line`
+
+    def line(self, raw: str) -> tuple[bool, bool, str]:
+        """(`is_meta(raw)`, whether it is a separator, `raw.strip()`) for a line of a block.
+
+        Metadata blocks repeat their lines ("·", "  • 16 authors", org and date lines: a 100k
+        paper digest has 35k distinct ones among 235k), and checking each anew was a fifth of
+        reading the body. Only short lines are remembered: a longer one is never metadata
+        unless padded, and abstracts should not be hashed and kept.
+        """
+        info = self.lines.get(raw)
+        if info is None:
+            s = raw.strip()
+            info = (self.is_meta(raw), s in meta.SEPARATORS, s)
+            if len(raw) <= meta.MAX_META:
+                if len(self.lines) >= _LINE_MEMO_MAX:
+                    self.lines.clear()
+                self.lines[raw] = info
+        return info
 
     def is_meta(self, raw: str) -> bool:
         """`meta.is_meta_line`, sharing `classify`'s memo (the line is classified again later)."""
@@ -158,15 +179,20 @@ class _Meta:
         return _OTHER, None
 
 
-def _meta_flags(raw: list[str], memo: _Meta) -> list[bool]:
-    """Which lines of a block are metadata; an org line is the short line right before a "·"."""
-    flags = [memo.is_meta(t) for t in raw]
+def _meta_flags(raw: list[str], memo: _Meta) -> tuple[list[bool], list[str]]:
+    """Which lines of a block are metadata (an org line is the short line right before a "·"),
+    and the lines stripped."""
+    get = memo.lines.get  # `memo.line`, without a method call when the line is remembered
+    info = [get(t) or memo.line(t) for t in raw]
+    flags = [i[0] for i in info]
+    if all(flags):
+        return flags, [i[2] for i in info]
     for k in range(len(raw) - 1):
-        if not flags[k] and meta.is_separator(raw[k + 1]):
-            s = raw[k].strip()
+        if not flags[k] and info[k + 1][1]:
+            s = info[k][2]
             if len(s) <= 80 and not is_furniture(s):
                 flags[k] = True
-    return flags
+    return flags, [i[2] for i in info]
 
 
 def _units(text: str, header: Header, memo: _Meta, ctx: Context) -> tuple[list[Unit], bool]:
@@ -203,7 +229,10 @@ def _units(text: str, header: Header, memo: _Meta, ctx: Context) -> tuple[list[U
             units.append((first, unit_text, None))
             continue
         raw = block.split("\n")
-        flags = _meta_flags(raw, memo)
+        flags, stripped = _meta_flags(raw, memo)
+        if all(flags):  # the usual metadata block ("• 3 authors", "·", a date): the loop below, faster
+            add((first, "", tuple(zip(range(first, first + len(raw)), stripped))))
+            continue
         k = 0
         while k < len(raw):
             j = k
@@ -211,7 +240,7 @@ def _units(text: str, header: Header, memo: _Meta, ctx: Context) -> tuple[list[U
                 j += 1
             run = raw[k:j]
             if flags[k]:
-                add((first + k, "", tuple((first + k + i, t.strip()) for i, t in enumerate(run))))
+                add((first + k, "", tuple(zip(range(first + k, first + j), stripped[k:j]))))
             elif compact or len(run) == 1 or max(len(t) for t in run) > WRAPPED_LINE_MAX:
                 for i, t in enumerate(run):
                     add((first + k + i, collapse(t), None))

@@ -58,13 +58,33 @@ _MAX_STARTS = 64
 
 
 def _starts(text: str) -> list[int] | None:
-    """Every offset where `_URL` could match: 4 or 5 before a "://", 2 before a "w." or "W.".
+    """Every offset where `_URL` could match: 4 or 5 before a "://", 2 before a "w." or "W."
+    (in ASCII text: at a "www." in any case).
 
     Found with `str.find` (C speed) so the regex runs only there, not at each of an abstract's
     2,000 characters: scanning whole abstracts was 10% of an import. None when there are so
     many that one regex scan is cheaper (hostile text like "w.w.w.…").
     """
     i = text.find("://")
+    if text.isascii():  # offsets in `text.lower()` are offsets in `text`
+        # One copy and one 4-character search beat two 2-character searches ("w." ends many
+        # words: "show.", "new."), which were a third of `find_urls` on 1,600-character abstracts.
+        low = text.lower()
+        w = low.find("www.")
+        if w < 0:
+            if i < 0:
+                return []
+            if text.find("://", i + 1) < 0:
+                return [i - 5, i - 4] if i >= 5 else [i - 4] if i >= 4 else []
+        found_ascii: set[int] = set()
+        for hay, needle, back in ((text, "://", (4, 5)), (low, "www.", (0,))):
+            i = hay.find(needle)
+            while i >= 0:
+                if len(found_ascii) > _MAX_STARTS:
+                    return None
+                found_ascii.update(i - b for b in back if i >= b)
+                i = hay.find(needle, i + 1)
+        return sorted(found_ascii)
     if text.find("w.") < 0 and text.find("W.") < 0:  # the usual abstract: no URL, or one "http"
         if i < 0:
             return []
@@ -81,9 +101,8 @@ def _starts(text: str) -> list[int] | None:
     return sorted(found)
 
 
-def _matches(text: str) -> Iterator[re.Match[str]]:
-    """`_URL.finditer(text)`, trying the regex only at the offsets `_starts` gives."""
-    starts = _starts(text)
+def _matches(text: str, starts: list[int] | None) -> Iterator[re.Match[str]]:
+    """`_URL.finditer(text)`, trying the regex only at `starts`, `_starts(text)`."""
     if starts is None:
         yield from _URL.finditer(text)
         return
@@ -99,8 +118,11 @@ def _matches(text: str) -> Iterator[re.Match[str]]:
 
 def find_urls(text: str) -> list[str]:
     """URLs in free text, in order of appearance, without duplicates or trailing punctuation."""
+    starts = _starts(text)
+    if not starts and starts is not None:
+        return []  # most abstracts: no "://" and no "www."
     found: dict[str, None] = {}
-    for m in _matches(text):
+    for m in _matches(text, starts):
         start = m.start()
         if start:
             before = text[start - 1]
