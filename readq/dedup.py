@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import replace
 
-from readq.model import Entry, Paper, Source
+from readq.model import Entry, Paper, Source, new_paper
 
 _FOLD_DROP = re.compile(r"[^\w+]|_", re.UNICODE)
 # The same fold for ASCII, where NFKC changes nothing and casefold is lower(): one `translate`
@@ -44,19 +44,19 @@ def make_id(key: str, taken: object = ()) -> str:
 
 def paper_from_entry(entry: Entry, paper_id: str, added: str) -> Paper:
     """The first sighting of a paper becomes the paper."""
-    return Paper(
-        id=paper_id,
-        title=entry.title,
-        abstract=entry.abstract,
-        authors=entry.authors,
-        authors_count=entry.authors_count if entry.authors_count is not None else (len(entry.authors) or None),
-        org=entry.org,
-        published=entry.published,
-        upvotes=entry.upvotes,
-        links=entry.links,
-        arxiv_id=entry.arxiv_id,
-        sources=(entry.source,),
-        added=added,
+    return new_paper(
+        paper_id,
+        entry.title,
+        entry.abstract,
+        entry.authors,
+        entry.authors_count if entry.authors_count is not None else (len(entry.authors) or None),
+        entry.org,
+        entry.published,
+        entry.upvotes,
+        entry.links,
+        entry.arxiv_id,
+        (entry.source,),
+        added,
     )
 
 

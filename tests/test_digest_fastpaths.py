@@ -117,3 +117,18 @@ def test_new_entry_equals_the_dataclass_constructor() -> None:
     fast, slow = new_entry(*values.values()), Entry(**values)
     assert fast == slow and type(fast) is Entry and hash(fast) == hash(slow)
     assert all(getattr(fast, name) is getattr(slow, name) for name in values)
+
+
+def test_new_paper_equals_the_dataclass_constructor() -> None:
+    from dataclasses import fields
+
+    from readq.model import Paper, Source, Status, new_paper
+
+    values = dict(id="abc1234567", title="T", abstract="A b.", authors=("X Y",), authors_count=3, org="Org",
+                  published="2025-01-02", upvotes=7, links=("https://a.org",), arxiv_id="2401.12345",
+                  sources=(Source("f.txt", "2025-01-03"),), added="2025-01-04T00:00:00")
+    fast, slow = new_paper(*values.values()), Paper(**values)
+    assert fast == slow and type(fast) is Paper and hash(fast) == hash(slow)
+    untriaged = dict(status=Status.NEW, starred=False, tags=(), note=None, resolved=None, note_conflicts=())
+    assert {f.name for f in fields(Paper)} == {*values, *untriaged}  # a new field needs a place in `new_paper`
+    assert all(getattr(fast, name) == value for name, value in untriaged.items())
