@@ -216,6 +216,18 @@ def _token_bounds(body: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
     return len(w_starts), starts, ends
 
 
+def _local_docs(body: np.ndarray, starts: np.ndarray, n_words: int) -> np.ndarray:
+    """Chunk-local document id of each token: the number of NULs before its start, minus one.
+
+    Words and compounds are each in ascending start order, so the ids come from where the NULs
+    fall among the starts (one `np.repeat`) instead of a running count over every byte.
+    """
+    nul = np.flatnonzero(body == 0)
+    doc = np.arange(len(nul) - 1, dtype=np.int32)
+    return np.concatenate([np.repeat(doc, np.diff(np.searchsorted(part, nul)))
+                           for part in (starts[:n_words], starts[n_words:])])
+
+
 def _index_field(texts: Sequence[str], vocab: _VocabBuilder, dense: bool) -> list[tuple]:
     """Tokenize one field chunk by chunk: returns per-chunk (token ids, doc ids, dense matrix)."""
     chunks: list[tuple] = []
@@ -229,8 +241,8 @@ def _index_field(texts: Sequence[str], vocab: _VocabBuilder, dense: bool) -> lis
         n_words, starts, ends = _token_bounds(body)
         lens = ends - starts
         h = _token_hashes(buf, arr, starts, lens)
-        local = np.cumsum(body == 0, dtype=np.int32)[starts] - 1
-        dmat = None
+        local = _local_docs(body, starts, n_words)
+        dmat = sp = None
         if dense:
             if table is None and not len(h):
                 table = _PerfectTable(dense_hashes)  # first chunk has no text: no dense tokens
@@ -246,17 +258,17 @@ def _index_field(texts: Sequence[str], vocab: _VocabBuilder, dense: bool) -> lis
             dmat = np.zeros((max(1, len(dense_hashes)), len(part)), dtype=bool)
             dmat[pos[is_dense], local[is_dense]] = True
             dmat = np.packbits(dmat, axis=1)  # 2048 docs -> 256 bytes per token
-            sparse = ~is_dense
-            h, local, starts, ends = h[sparse], local[sparse], starts[sparse], ends[sparse]
-            n_words = int(np.count_nonzero(sparse[:n_words]))
-        order = np.argsort((h << np.uint64(_DOC_BITS)) | local.astype(np.uint64))
+            sp = np.flatnonzero(~is_dense)  # starts/ends are only needed for new tokens: index later
+            h, local = h[sp], local[sp]
         key = (h << np.uint64(_DOC_BITS)) | local.astype(np.uint64)
-        key = key[order]
-        first = _run_starts(key)
+        order = np.argsort(key)
+        first = _run_starts(key[order])
         order = order[first]
         hs = h[order]
         newh = _run_starts(hs)
         sel = order[newh]
+        if sp is not None:
+            sel = sp[sel]
         ids_u = vocab.map(hs[newh], buf, starts[sel], ends[sel], sel >= n_words)
         tok = ids_u[np.cumsum(newh) - 1]
         chunks.append((tok, (local[order] + base).astype(np.int32), dmat))
