@@ -52,6 +52,7 @@ _SPACE = np.zeros(256, dtype=bool)
 _SPACE[list(b" \t\n\r\x0b\x0c\x00")] = True
 _PUNCT = ~(_WORD | _SPACE)
 _PUNCT[list(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")] = False  # never present after lower()
+_WORD_TABLE = _WORD.astype(np.uint8).tobytes()  # bytes.translate table: 1 for word bytes, else 0
 
 DENSE_MIN_FRACTION = 1 / 32
 _POPCOUNT = np.array([bin(i).count('1') for i in range(256)], dtype=np.uint8)
@@ -200,7 +201,8 @@ def _token_bounds(body: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
     found from the word runs (a one-byte punctuation gap between two words joins them), so the
     bytes are scanned once, for the words. Returns (number of words, starts, ends).
     """
-    w_starts, w_ends = _runs(_WORD[body])
+    # bytes.translate is a plain table loop, several times faster than the fancy index _WORD[body]
+    w_starts, w_ends = _runs(np.frombuffer(body.tobytes().translate(_WORD_TABLE), dtype=bool))
     if len(w_starts) < 2:
         return len(w_starts), w_starts, w_ends
     gap = w_ends[:-1]
@@ -255,8 +257,9 @@ def _index_field(texts: Sequence[str], vocab: _VocabBuilder, dense: bool) -> lis
                 dense_hashes = np.sort(hs[edges[:-1]][counts >= max(2, len(part) * DENSE_MIN_FRACTION)])
                 table = _PerfectTable(dense_hashes)
             pos, is_dense = table.lookup(h)
+            dn = np.flatnonzero(is_dense)  # integer indices: faster than two boolean selections
             dmat = np.zeros((max(1, len(dense_hashes)), len(part)), dtype=bool)
-            dmat[pos[is_dense], local[is_dense]] = True
+            dmat[pos[dn], local[dn]] = True
             dmat = np.packbits(dmat, axis=1)  # 2048 docs -> 256 bytes per token
             sp = np.flatnonzero(~is_dense)  # starts/ends are only needed for new tokens: index later
             h, local = h[sp], local[sp]
