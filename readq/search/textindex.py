@@ -43,7 +43,7 @@ CHUNK_DOCS = 2048  # 11 bits of local doc id in the sort key
 _DOC_BITS = 11
 _HASH_MASK = np.uint64((1 << 53) - 1)
 _P = np.uint64(1099511628211)
-_ALL_BYTES = np.uint64(0xFFFFFFFFFFFFFFFF)
+_LOW_BYTES = np.array([(1 << 8 * k) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64)  # by length
 
 _WORD = np.zeros(256, dtype=bool)
 _WORD[list(b"0123456789abcdefghijklmnopqrstuvwxyz")] = True
@@ -85,28 +85,37 @@ def is_word_term(term: str) -> bool:
 def _lower_bytes(texts: Sequence[str]) -> bytes:
     """NUL-separated lowercase UTF-8 for a chunk; NUL sentinels at both ends, 8 bytes of padding."""
     part = [s if s.isascii() else s.lower() for s in texts]
-    return ("\x00" + "\x00".join(part) + "\x00").encode("utf-8", "replace").lower() + b"\x00" * 8
+    if not part:
+        return b"\x00" * 10
+    # one join makes the leading sentinel, the separators, the trailing sentinel and the padding
+    return "\x00".join(["", *part, "\x00" * 8]).encode("utf-8", "replace").lower()
 
 
 def _token_hashes(buf: bytes, arr: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
     """53-bit hash of each token from unaligned little-endian 8-byte loads."""
     n = len(arr) - 8
     view = np.ndarray(shape=(n,), dtype="<u8", buffer=buf, offset=0, strides=(1,))
-    # keep the first min(len, 8) bytes: one shift per token instead of a masked update (tokens are >= 1 byte)
-    h = view[starts] & (_ALL_BYTES >> ((np.uint64(8) - np.minimum(lens, 8).astype(np.uint64)) * np.uint64(8)))
+    # keep the first min(len, 8) bytes of each load (tokens are >= 1 byte); updates are in place
+    h = view[starts]
+    h &= _LOW_BYTES[np.minimum(lens, 8)]
     k = 8
     idx = np.flatnonzero(lens > 8)
     while idx.size:
         rem = lens[idx] - k
         x = view[starts[idx] + k]
-        s = rem < 8
-        x[s] &= (np.uint64(1) << (rem[s].astype(np.uint64) * np.uint64(8))) - np.uint64(1)
-        h[idx] = h[idx] * _P + x
+        x &= _LOW_BYTES[np.minimum(rem, 8)]
+        hi = h[idx]
+        hi *= _P
+        hi += x
+        h[idx] = hi
         k += 8
-        idx = idx[lens[idx] > k]
-    h ^= lens.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        idx = idx[rem > 8]
+    mix = lens.astype(np.uint64)
+    mix *= np.uint64(0x9E3779B97F4A7C15)
+    h ^= mix
     h ^= h >> np.uint64(29)
-    return h & _HASH_MASK
+    h &= _HASH_MASK
+    return h
 
 
 def _run_starts(a: np.ndarray) -> np.ndarray:
