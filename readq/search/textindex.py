@@ -178,21 +178,50 @@ class _PerfectTable:
 
 
 class _VocabBuilder:
-    """Shared token table: hash -> id, first spelling, compound flag."""
+    """Shared token table: hash -> id, first spelling, compound flag.
+
+    `ids` is the table; `map` looks hashes up in a sorted numpy copy of it (`_known`, `_known_id`)
+    so a chunk's lookups are one `np.searchsorted` instead of a dict lookup per token.
+    """
 
     def __init__(self) -> None:
         self.ids: dict[int, int] = {}
         self.tokens: list[str] = []
         self.compound: list[bool] = []
+        self._known = np.zeros(0, dtype=np.uint64)  # sorted hashes of `ids`
+        self._known_id = np.zeros(0, dtype=np.int32)
+        self._synced = 0  # len(tokens) when `_known` was last made equal to `ids`
+
+    def _sync(self) -> None:
+        """Rebuild the sorted copy from `ids` (after `add` was called from outside `map`)."""
+        keys = np.fromiter(self.ids.keys(), dtype=np.uint64, count=len(self.ids))
+        vals = np.fromiter(self.ids.values(), dtype=np.int32, count=len(self.ids))
+        order = np.argsort(keys)
+        self._known, self._known_id, self._synced = keys[order], vals[order], len(self.tokens)
 
     def map(self, hashes: np.ndarray, buf: bytes, starts: np.ndarray, ends: np.ndarray,
             compound: np.ndarray) -> np.ndarray:
         """Token ids for sorted-unique `hashes`; starts/ends locate one occurrence of each."""
-        get = self.ids.get
-        found = [get(h, -1) for h in hashes.tolist()]
-        out = np.asarray(found, dtype=np.int32)
-        for i in np.flatnonzero(out < 0).tolist():
+        if self._synced != len(self.tokens):
+            self._sync()
+        known = self._known
+        hashes = np.asarray(hashes, dtype=np.uint64)
+        out = np.full(len(hashes), -1, dtype=np.int32)
+        pos = np.searchsorted(known, hashes)
+        if len(known):
+            at = np.minimum(pos, len(known) - 1)
+            hit = known[at] == hashes
+            out[hit] = self._known_id[at[hit]]
+        miss = np.flatnonzero(out < 0)
+        for i in miss.tolist():
             out[i] = self.add(int(hashes[i]), buf[int(starts[i]) : int(ends[i])], bool(compound[i]))
+        if len(miss):
+            o = np.argsort(hashes[miss], kind="stable")  # already sorted when `hashes` is
+            self._known = np.insert(known, pos[miss][o], hashes[miss][o])
+            self._known_id = np.insert(self._known_id, pos[miss][o], out[miss][o])
+            self._synced = len(self.tokens)
+            if len(self._known) != len(self.ids):  # repeated hashes (not sorted-unique): use the dict
+                self._sync()
         return out
 
     def add(self, h: int, raw: bytes, compound: bool) -> int:
