@@ -84,11 +84,13 @@ def is_word_term(term: str) -> bool:
 
 def _lower_bytes(texts: Sequence[str]) -> bytes:
     """NUL-separated lowercase UTF-8 for a chunk; NUL sentinels at both ends, 8 bytes of padding."""
-    part = [s if s.isascii() else s.lower() for s in texts]
-    if not part:
+    if not texts:
         return b"\x00" * 10
-    # one join makes the leading sentinel, the separators, the trailing sentinel and the padding
-    return "\x00".join(["", *part, "\x00" * 8]).encode("utf-8", "replace").lower()
+    # Encoded one document at a time: a few non-ASCII documents would make a joined str wide, and
+    # encoding a wide str is several times slower than copying ASCII ones. One join makes the
+    # leading sentinel, the separators, the trailing sentinel and the padding.
+    part = [s.encode() if s.isascii() else s.lower().encode("utf-8", "replace") for s in texts]
+    return b"\x00".join([b"", *part, b"\x00" * 8]).lower()
 
 
 def _token_hashes(buf: bytes, arr: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
