@@ -519,14 +519,14 @@ def _recover_dense_spellings(texts: Sequence[str], dense_hashes: np.ndarray, voc
     arr = np.frombuffer(buf, dtype=np.uint8)
     n_words, starts, ends = _token_bounds(arr[:-8])
     h = _token_hashes(buf, arr, starts, ends - starts)
-    want = {int(x) for x in dense_hashes.tolist()} - vocab.ids.keys()
-    hits = np.flatnonzero(np.isin(h, np.fromiter(want, dtype=np.uint64, count=len(want))))
-    for i, x in zip(hits.tolist(), h[hits].tolist()):  # first occurrence of each, in buffer order
-        if x in want:
-            vocab.add(x, buf[int(starts[i]) : int(ends[i])], i >= n_words)
-            want.discard(x)
-            if not want:
-                break
+    want = np.array(sorted({int(x) for x in dense_hashes.tolist()} - vocab.ids.keys()), dtype=np.uint64)
+    if not len(want):
+        return
+    at = np.minimum(np.searchsorted(want, h), len(want) - 1)
+    hits = np.flatnonzero(want[at] == h)
+    _u, first = np.unique(at[hits], return_index=True)  # first occurrence of each wanted hash
+    for i in np.sort(hits[first]).tolist():  # registered in token order, like a scan would
+        vocab.add(int(h[i]), buf[int(starts[i]) : int(ends[i])], i >= n_words)
 
 
 def _check_postings(fp: FieldPostings, n: int, v: int) -> None:
