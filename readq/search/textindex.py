@@ -174,9 +174,21 @@ class _PerfectTable:
         self.row = np.zeros(1 << bits, dtype=np.int32)
         self.row[slots.astype(np.int64)] = np.arange(len(keys), dtype=np.int32)
 
+    def _slots(self, h: np.ndarray) -> np.ndarray:
+        slot = h * self.mult
+        slot >>= self.shift
+        return slot.view(np.int64)  # < 2**bits: the same values as a cast, without the copy
+
     def lookup(self, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        slot = ((h * self.mult) >> self.shift).astype(np.int64)
+        slot = self._slots(h)
         return self.row[slot], self.keys[slot] == h
+
+    def split(self, h: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(indices of the keys in `h`, their rows, indices of the others)."""
+        slot = self._slots(h)
+        hit = self.keys[slot] == h
+        dn = np.flatnonzero(hit)
+        return dn, self.row[slot[dn]], np.flatnonzero(~hit)
 
 
 class _VocabBuilder:
@@ -296,13 +308,11 @@ def _index_field(texts: Sequence[str], vocab: _VocabBuilder, dense: bool) -> lis
                 counts = np.diff(edges)
                 dense_hashes = np.sort(hs[edges[:-1]][counts >= max(2, len(part) * DENSE_MIN_FRACTION)])
                 table = _PerfectTable(dense_hashes)
-            pos, is_dense = table.lookup(h)
-            dn = np.flatnonzero(is_dense)  # integer indices: faster than two boolean selections
+            dn, rows, sp = table.split(h)  # integer indices: faster than boolean selections
             dmat = np.zeros((max(1, len(dense_hashes)), len(part)), dtype=bool)
-            dmat[pos[dn], local[dn]] = True
+            dmat[rows, local[dn]] = True
             dmat = np.packbits(dmat, axis=1)  # 2048 docs -> 256 bytes per token
-            sp = np.flatnonzero(~is_dense)  # starts/ends are only needed for new tokens: index later
-            h, local = h[sp], local[sp]
+            h, local = h[sp], local[sp]  # starts/ends are only needed for new tokens: index later
         key = (h << np.uint64(_DOC_BITS)) | local.astype(np.uint64)
         order = np.argsort(key)
         first = _run_starts(key[order])
