@@ -227,9 +227,10 @@ class _VocabBuilder:
             hit = known[at] == hashes
             out[hit] = self._known_id[at[hit]]
         miss = np.flatnonzero(out < 0)
-        for i in miss.tolist():
-            out[i] = self.add(int(hashes[i]), buf[int(starts[i]) : int(ends[i])], bool(compound[i]))
         if len(miss):
+            new = zip(hashes[miss].tolist(), np.asarray(starts)[miss].tolist(), np.asarray(ends)[miss].tolist(),
+                      np.asarray(compound, dtype=bool)[miss].tolist())  # Python ints: no numpy scalars
+            out[miss] = [self.add(h, buf[a:b], c) for h, a, b, c in new]
             o = np.argsort(hashes[miss], kind="stable")  # already sorted when `hashes` is
             self._known = np.insert(known, pos[miss][o], hashes[miss][o])
             self._known_id = np.insert(self._known_id, pos[miss][o], out[miss][o])
