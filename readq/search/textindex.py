@@ -114,7 +114,7 @@ def _token_hashes(buf: bytes, arr: np.ndarray, starts: np.ndarray, lens: np.ndar
     mix = lens.astype(np.uint64)
     mix *= np.uint64(0x9E3779B97F4A7C15)
     h ^= mix
-    h ^= h >> np.uint64(29)
+    h ^= np.right_shift(h, np.uint64(29), out=mix)
     h &= _HASH_MASK
     return h
 
@@ -128,7 +128,10 @@ def _run_starts(a: np.ndarray) -> np.ndarray:
 
 def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Start and end offsets of the True runs of `mask` (which starts and ends False)."""
-    edges = np.flatnonzero(mask[1:] != mask[:-1]) + 1
+    change = np.empty(len(mask), dtype=bool)  # change[i]: mask[i] != mask[i - 1]; never at 0
+    change[:1] = False
+    np.not_equal(mask[1:], mask[:-1], out=change[1:])
+    edges = np.flatnonzero(change)
     return edges[0::2], edges[1::2]
 
 
