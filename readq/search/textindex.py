@@ -43,7 +43,8 @@ CHUNK_DOCS = 2048  # 11 bits of local doc id in the sort key
 _DOC_BITS = 11
 _HASH_MASK = np.uint64((1 << 53) - 1)
 _P = np.uint64(1099511628211)
-_LOW_BYTES = np.array([(1 << 8 * k) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64)  # by length
+# _LOW_BYTES[k]: keeps the low k bytes of a uint64 load (k = 8: all of them)
+_LOW_BYTES = np.array([(1 << 8 * k) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
 
 _WORD = np.zeros(256, dtype=bool)
 _WORD[list(b"0123456789abcdefghijklmnopqrstuvwxyz")] = True
@@ -230,14 +231,15 @@ class _VocabBuilder:
             out[hit] = self._known_id[at[hit]]
         miss = np.flatnonzero(out < 0)
         if len(miss):
-            new = zip(hashes[miss].tolist(), np.asarray(starts)[miss].tolist(), np.asarray(ends)[miss].tolist(),
-                      np.asarray(compound, dtype=bool)[miss].tolist())  # Python ints: no numpy scalars
+            new = zip(hashes[miss].tolist(), np.asarray(starts)[miss].tolist(),  # Python ints, not
+                      np.asarray(ends)[miss].tolist(),  # numpy scalars, in the loop
+                      np.asarray(compound, dtype=bool)[miss].tolist())
             out[miss] = [self.add(h, buf[a:b], c) for h, a, b, c in new]
             o = np.argsort(hashes[miss], kind="stable")  # already sorted when `hashes` is
             self._known = np.insert(known, pos[miss][o], hashes[miss][o])
             self._known_id = np.insert(self._known_id, pos[miss][o], out[miss][o])
             self._synced = len(self.tokens)
-            if len(self._known) != len(self.ids):  # repeated hashes (not sorted-unique): use the dict
+            if len(self._known) != len(self.ids):  # repeated hashes (not sorted-unique)
                 self._sync()
         return out
 
@@ -544,7 +546,8 @@ def _recover_dense_spellings(texts: Sequence[str], dense_hashes: np.ndarray, voc
     arr = np.frombuffer(buf, dtype=np.uint8)
     n_words, starts, ends = _token_bounds(arr[:-8])
     h = _token_hashes(buf, arr, starts, ends - starts)
-    want = np.array(sorted({int(x) for x in dense_hashes.tolist()} - vocab.ids.keys()), dtype=np.uint64)
+    want = {int(x) for x in dense_hashes.tolist()} - vocab.ids.keys()
+    want = np.array(sorted(want), dtype=np.uint64)
     if not len(want):
         return
     at = np.minimum(np.searchsorted(want, h), len(want) - 1)
