@@ -275,12 +275,10 @@ def _token_bounds(body: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
     joined = (w_starts[1:] - gap == 1) & _PUNCT[body[gap]]
     if not joined.any():
         return len(w_starts), w_starts, w_ends
-    # word i begins a chain unless joined to word i - 1, and ends one unless joined to word i + 1
-    first = np.flatnonzero(np.concatenate(([True], ~joined)))
-    last = np.flatnonzero(np.concatenate((~joined, [True])))
-    keep = last > first
-    starts = np.concatenate((w_starts, w_starts[first[keep]]))
-    ends = np.concatenate((w_ends, w_ends[last[keep]]))
+    # a run of joined[a - 1 : b - 1] (True) chains words a - 1 .. b - 1 into one compound
+    a, b = _runs(np.concatenate(([False], joined, [False])))
+    starts = np.concatenate((w_starts, w_starts[a - 1]))
+    ends = np.concatenate((w_ends, w_ends[b - 1]))
     return len(w_starts), starts, ends
 
 
