@@ -544,10 +544,10 @@ def _recover_dense_spellings(texts: Sequence[str], dense_hashes: np.ndarray, voc
     arr = np.frombuffer(buf, dtype=np.uint8)
     n_words, starts, ends = _token_bounds(arr[:-8])
     h = _token_hashes(buf, arr, starts, ends - starts)
-    want = {int(x) for x in dense_hashes.tolist()} - vocab.ids.keys()
-    want = np.array(sorted(want), dtype=np.uint64)
-    if not len(want):
+    missing = {int(x) for x in dense_hashes.tolist()} - vocab.ids.keys()
+    if not missing:
         return
+    want = np.array(sorted(missing), dtype=np.uint64)
     at = np.minimum(np.searchsorted(want, h), len(want) - 1)
     hits = np.flatnonzero(want[at] == h)
     _u, first = np.unique(at[hits], return_index=True)  # first occurrence of each wanted hash
