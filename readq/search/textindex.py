@@ -43,7 +43,8 @@ CHUNK_DOCS = 2048  # 11 bits of local doc id in the sort key
 _DOC_BITS = 11
 _HASH_MASK = np.uint64((1 << 53) - 1)
 _P = np.uint64(1099511628211)
-_ALL_BYTES = np.uint64(0xFFFFFFFFFFFFFFFF)
+# _LOW_BYTES[k]: keeps the low k bytes of a uint64 load (k = 8: all of them)
+_LOW_BYTES = np.array([(1 << 8 * k) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
 
 _WORD = np.zeros(256, dtype=bool)
 _WORD[list(b"0123456789abcdefghijklmnopqrstuvwxyz")] = True
@@ -83,29 +84,40 @@ def is_word_term(term: str) -> bool:
 
 def _lower_bytes(texts: Sequence[str]) -> bytes:
     """NUL-separated lowercase UTF-8 for a chunk; NUL sentinels at both ends, 8 bytes of padding."""
-    part = [s if s.isascii() else s.lower() for s in texts]
-    return ("\x00" + "\x00".join(part) + "\x00").encode("utf-8", "replace").lower() + b"\x00" * 8
+    if not texts:
+        return b"\x00" * 10
+    # Encoded one document at a time: a few non-ASCII documents would make a joined str wide, and
+    # encoding a wide str is several times slower than copying ASCII ones. One join makes the
+    # leading sentinel, the separators, the trailing sentinel and the padding.
+    part = [s.encode() if s.isascii() else s.lower().encode("utf-8", "replace") for s in texts]
+    return b"\x00".join([b"", *part, b"\x00" * 8]).lower()
 
 
 def _token_hashes(buf: bytes, arr: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
     """53-bit hash of each token from unaligned little-endian 8-byte loads."""
     n = len(arr) - 8
     view = np.ndarray(shape=(n,), dtype="<u8", buffer=buf, offset=0, strides=(1,))
-    # keep the first min(len, 8) bytes: one shift per token instead of a masked update (tokens are >= 1 byte)
-    h = view[starts] & (_ALL_BYTES >> ((np.uint64(8) - np.minimum(lens, 8).astype(np.uint64)) * np.uint64(8)))
+    # keep the first min(len, 8) bytes of each load (tokens are >= 1 byte); updates are in place
+    h = view[starts]
+    h &= _LOW_BYTES[np.minimum(lens, 8)]
     k = 8
     idx = np.flatnonzero(lens > 8)
     while idx.size:
         rem = lens[idx] - k
         x = view[starts[idx] + k]
-        s = rem < 8
-        x[s] &= (np.uint64(1) << (rem[s].astype(np.uint64) * np.uint64(8))) - np.uint64(1)
-        h[idx] = h[idx] * _P + x
+        x &= _LOW_BYTES[np.minimum(rem, 8)]
+        hi = h[idx]
+        hi *= _P
+        hi += x
+        h[idx] = hi
         k += 8
-        idx = idx[lens[idx] > k]
-    h ^= lens.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-    h ^= h >> np.uint64(29)
-    return h & _HASH_MASK
+        idx = idx[rem > 8]
+    mix = lens.astype(np.uint64)
+    mix *= np.uint64(0x9E3779B97F4A7C15)
+    h ^= mix
+    h ^= np.right_shift(h, np.uint64(29), out=mix)
+    h &= _HASH_MASK
+    return h
 
 
 def _run_starts(a: np.ndarray) -> np.ndarray:
@@ -117,7 +129,10 @@ def _run_starts(a: np.ndarray) -> np.ndarray:
 
 def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Start and end offsets of the True runs of `mask` (which starts and ends False)."""
-    edges = np.flatnonzero(mask[1:] != mask[:-1]) + 1
+    change = np.empty(len(mask), dtype=bool)  # change[i]: mask[i] != mask[i - 1]; never at 0
+    change[:1] = False
+    np.not_equal(mask[1:], mask[:-1], out=change[1:])
+    edges = np.flatnonzero(change)
     return edges[0::2], edges[1::2]
 
 
@@ -162,27 +177,70 @@ class _PerfectTable:
         self.row = np.zeros(1 << bits, dtype=np.int32)
         self.row[slots.astype(np.int64)] = np.arange(len(keys), dtype=np.int32)
 
+    def _slots(self, h: np.ndarray) -> np.ndarray:
+        slot = h * self.mult
+        slot >>= self.shift
+        return slot.view(np.int64)  # < 2**bits: the same values as a cast, without the copy
+
     def lookup(self, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        slot = ((h * self.mult) >> self.shift).astype(np.int64)
+        slot = self._slots(h)
         return self.row[slot], self.keys[slot] == h
+
+    def split(self, h: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(indices of the keys in `h`, their rows, indices of the others)."""
+        slot = self._slots(h)
+        hit = self.keys[slot] == h
+        dn = np.flatnonzero(hit)
+        return dn, self.row[slot[dn]], np.flatnonzero(~hit)
 
 
 class _VocabBuilder:
-    """Shared token table: hash -> id, first spelling, compound flag."""
+    """Shared token table: hash -> id, first spelling, compound flag.
+
+    `ids` is the table; `map` looks hashes up in a sorted numpy copy of it (`_known`, `_known_id`)
+    so a chunk's lookups are one `np.searchsorted` instead of a dict lookup per token.
+    """
 
     def __init__(self) -> None:
         self.ids: dict[int, int] = {}
         self.tokens: list[str] = []
         self.compound: list[bool] = []
+        self._known = np.zeros(0, dtype=np.uint64)  # sorted hashes of `ids`
+        self._known_id = np.zeros(0, dtype=np.int32)
+        self._synced = 0  # len(tokens) when `_known` was last made equal to `ids`
+
+    def _sync(self) -> None:
+        """Rebuild the sorted copy from `ids` (after `add` was called from outside `map`)."""
+        keys = np.fromiter(self.ids.keys(), dtype=np.uint64, count=len(self.ids))
+        vals = np.fromiter(self.ids.values(), dtype=np.int32, count=len(self.ids))
+        order = np.argsort(keys)
+        self._known, self._known_id, self._synced = keys[order], vals[order], len(self.tokens)
 
     def map(self, hashes: np.ndarray, buf: bytes, starts: np.ndarray, ends: np.ndarray,
             compound: np.ndarray) -> np.ndarray:
         """Token ids for sorted-unique `hashes`; starts/ends locate one occurrence of each."""
-        get = self.ids.get
-        found = [get(h, -1) for h in hashes.tolist()]
-        out = np.asarray(found, dtype=np.int32)
-        for i in np.flatnonzero(out < 0).tolist():
-            out[i] = self.add(int(hashes[i]), buf[int(starts[i]) : int(ends[i])], bool(compound[i]))
+        if self._synced != len(self.tokens):
+            self._sync()
+        known = self._known
+        hashes = np.asarray(hashes, dtype=np.uint64)
+        out = np.full(len(hashes), -1, dtype=np.int32)
+        pos = np.searchsorted(known, hashes)
+        if len(known):
+            at = np.minimum(pos, len(known) - 1)
+            hit = known[at] == hashes
+            out[hit] = self._known_id[at[hit]]
+        miss = np.flatnonzero(out < 0)
+        if len(miss):
+            new = zip(hashes[miss].tolist(), np.asarray(starts)[miss].tolist(),  # Python ints, not
+                      np.asarray(ends)[miss].tolist(),  # numpy scalars, in the loop
+                      np.asarray(compound, dtype=bool)[miss].tolist())
+            out[miss] = [self.add(h, buf[a:b], c) for h, a, b, c in new]
+            o = np.argsort(hashes[miss], kind="stable")  # already sorted when `hashes` is
+            self._known = np.insert(known, pos[miss][o], hashes[miss][o])
+            self._known_id = np.insert(self._known_id, pos[miss][o], out[miss][o])
+            self._synced = len(self.tokens)
+            if len(self._known) != len(self.ids):  # repeated hashes (not sorted-unique)
+                self._sync()
         return out
 
     def add(self, h: int, raw: bytes, compound: bool) -> int:
@@ -190,6 +248,16 @@ class _VocabBuilder:
         self.tokens.append(raw.decode("utf-8", "replace"))
         self.compound.append(compound)
         return t
+
+
+def _word_mask(body: np.ndarray) -> np.ndarray:
+    """`_WORD[body]` from vectorized comparisons (a few SIMD passes instead of a table gather)."""
+    x = body - np.uint8(97)  # wraps: below 26 exactly for a-z
+    word = x < 26
+    np.subtract(body, np.uint8(48), out=x)
+    word |= x < 10
+    word |= body >= 128
+    return word
 
 
 def _token_bounds(body: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
@@ -200,20 +268,30 @@ def _token_bounds(body: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
     found from the word runs (a one-byte punctuation gap between two words joins them), so the
     bytes are scanned once, for the words. Returns (number of words, starts, ends).
     """
-    w_starts, w_ends = _runs(_WORD[body])
+    w_starts, w_ends = _runs(_word_mask(body))
     if len(w_starts) < 2:
         return len(w_starts), w_starts, w_ends
     gap = w_ends[:-1]
     joined = (w_starts[1:] - gap == 1) & _PUNCT[body[gap]]
     if not joined.any():
         return len(w_starts), w_starts, w_ends
-    # word i begins a chain unless joined to word i - 1, and ends one unless joined to word i + 1
-    first = np.flatnonzero(np.concatenate(([True], ~joined)))
-    last = np.flatnonzero(np.concatenate((~joined, [True])))
-    keep = last > first
-    starts = np.concatenate((w_starts, w_starts[first[keep]]))
-    ends = np.concatenate((w_ends, w_ends[last[keep]]))
+    # a run of joined[a - 1 : b - 1] (True) chains words a - 1 .. b - 1 into one compound
+    a, b = _runs(np.concatenate(([False], joined, [False])))
+    starts = np.concatenate((w_starts, w_starts[a - 1]))
+    ends = np.concatenate((w_ends, w_ends[b - 1]))
     return len(w_starts), starts, ends
+
+
+def _local_docs(body: np.ndarray, starts: np.ndarray, n_words: int) -> np.ndarray:
+    """Chunk-local document id of each token: the number of NULs before its start, minus one.
+
+    Words and compounds are each in ascending start order, so the ids come from where the NULs
+    fall among the starts (one `np.repeat`) instead of a running count over every byte.
+    """
+    nul = np.flatnonzero(body == 0)
+    doc = np.arange(len(nul) - 1, dtype=np.int32)
+    return np.concatenate([np.repeat(doc, np.diff(np.searchsorted(part, nul)))
+                           for part in (starts[:n_words], starts[n_words:])])
 
 
 def _index_field(texts: Sequence[str], vocab: _VocabBuilder, dense: bool) -> list[tuple]:
@@ -229,8 +307,8 @@ def _index_field(texts: Sequence[str], vocab: _VocabBuilder, dense: bool) -> lis
         n_words, starts, ends = _token_bounds(body)
         lens = ends - starts
         h = _token_hashes(buf, arr, starts, lens)
-        local = np.cumsum(body == 0, dtype=np.int32)[starts] - 1
-        dmat = None
+        local = _local_docs(body, starts, n_words)
+        dmat = sp = None
         if dense:
             if table is None and not len(h):
                 table = _PerfectTable(dense_hashes)  # first chunk has no text: no dense tokens
@@ -242,21 +320,20 @@ def _index_field(texts: Sequence[str], vocab: _VocabBuilder, dense: bool) -> lis
                 counts = np.diff(edges)
                 dense_hashes = np.sort(hs[edges[:-1]][counts >= max(2, len(part) * DENSE_MIN_FRACTION)])
                 table = _PerfectTable(dense_hashes)
-            pos, is_dense = table.lookup(h)
+            dn, rows, sp = table.split(h)  # integer indices: faster than boolean selections
             dmat = np.zeros((max(1, len(dense_hashes)), len(part)), dtype=bool)
-            dmat[pos[is_dense], local[is_dense]] = True
+            dmat[rows, local[dn]] = True
             dmat = np.packbits(dmat, axis=1)  # 2048 docs -> 256 bytes per token
-            sparse = ~is_dense
-            h, local, starts, ends = h[sparse], local[sparse], starts[sparse], ends[sparse]
-            n_words = int(np.count_nonzero(sparse[:n_words]))
-        order = np.argsort((h << np.uint64(_DOC_BITS)) | local.astype(np.uint64))
+            h, local = h[sp], local[sp]  # starts/ends are only needed for new tokens: index later
         key = (h << np.uint64(_DOC_BITS)) | local.astype(np.uint64)
-        key = key[order]
-        first = _run_starts(key)
+        order = np.argsort(key)
+        first = _run_starts(key[order])
         order = order[first]
         hs = h[order]
         newh = _run_starts(hs)
         sel = order[newh]
+        if sp is not None:
+            sel = sp[sel]
         ids_u = vocab.map(hs[newh], buf, starts[sel], ends[sel], sel >= n_words)
         tok = ids_u[np.cumsum(newh) - 1]
         chunks.append((tok, (local[order] + base).astype(np.int32), dmat))
@@ -295,7 +372,10 @@ def _assemble(chunks: list[tuple], vocab: _VocabBuilder, n: int, dense_ids: np.n
             bitmaps = np.concatenate(
                 (bitmaps, np.zeros((len(dense_ids), width - bitmaps.shape[1]), np.uint8)), axis=1)
         dense_row[dense_ids] = np.arange(len(dense_ids), dtype=np.int32)
-        df[dense_ids] = _POPCOUNT[bitmaps].sum(axis=1, dtype=np.int64)
+        if hasattr(np, "bitwise_count"):  # numpy >= 2: popcount 8 bytes at a time
+            df[dense_ids] = np.bitwise_count(bitmaps.view(np.uint64)).sum(axis=1, dtype=np.int64)
+        else:
+            df[dense_ids] = _POPCOUNT[bitmaps].sum(axis=1, dtype=np.int64)
     else:
         bitmaps = np.zeros((0, width), dtype=np.uint8)
     # forward (document -> sparse tokens) copy of the same pairs: a term matching a large share of
@@ -482,14 +562,15 @@ def _recover_dense_spellings(texts: Sequence[str], dense_hashes: np.ndarray, voc
     arr = np.frombuffer(buf, dtype=np.uint8)
     n_words, starts, ends = _token_bounds(arr[:-8])
     h = _token_hashes(buf, arr, starts, ends - starts)
-    want = {int(x) for x in dense_hashes.tolist()} - vocab.ids.keys()
-    hits = np.flatnonzero(np.isin(h, np.fromiter(want, dtype=np.uint64, count=len(want))))
-    for i, x in zip(hits.tolist(), h[hits].tolist()):  # first occurrence of each, in buffer order
-        if x in want:
-            vocab.add(x, buf[int(starts[i]) : int(ends[i])], i >= n_words)
-            want.discard(x)
-            if not want:
-                break
+    missing = {int(x) for x in dense_hashes.tolist()} - vocab.ids.keys()
+    if not missing:
+        return
+    want = np.array(sorted(missing), dtype=np.uint64)
+    at = np.minimum(np.searchsorted(want, h), len(want) - 1)
+    hits = np.flatnonzero(want[at] == h)
+    _u, first = np.unique(at[hits], return_index=True)  # first occurrence of each wanted hash
+    for i in np.sort(hits[first]).tolist():  # registered in token order, like a scan would
+        vocab.add(int(h[i]), buf[int(starts[i]) : int(ends[i])], i >= n_words)
 
 
 def _check_postings(fp: FieldPostings, n: int, v: int) -> None:
