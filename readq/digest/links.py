@@ -70,34 +70,24 @@ def _starts(text: str) -> list[int] | None:
         # One copy and one 4-character search beat two 2-character searches ("w." ends many
         # words: "show.", "new."), which were a third of `find_urls` on 1,600-character abstracts.
         low = text.lower()
-        w = low.find("www.")
-        if w < 0:
-            if i < 0:
-                return []
-            if text.find("://", i + 1) < 0:
-                return [i - 5, i - 4] if i >= 5 else [i - 4] if i >= 4 else []
-        found_ascii: set[int] = set()
-        for hay, needle, back in ((text, "://", (4, 5)), (low, "www.", (0,))):
-            i = hay.find(needle)
-            while i >= 0:
-                if len(found_ascii) > _MAX_STARTS:
-                    return None
-                found_ascii.update(i - b for b in back if i >= b)
-                i = hay.find(needle, i + 1)
-        return sorted(found_ascii)
-    if text.find("w.") < 0 and text.find("W.") < 0:  # the usual abstract: no URL, or one "http"
+        no_www = low.find("www.") < 0
+        needles: tuple[tuple[str, str, tuple[int, ...]], ...] = ((text, "://", (4, 5)), (low, "www.", (0,)))
+    else:
+        no_www = text.find("w.") < 0 and text.find("W.") < 0
+        needles = ((text, "://", (4, 5)), (text, "w.", (2,)), (text, "W.", (2,)))
+    if no_www:  # the usual abstract: no URL, or one "http"
         if i < 0:
             return []
         if text.find("://", i + 1) < 0:
             return [i - 5, i - 4] if i >= 5 else [i - 4] if i >= 4 else []
     found: set[int] = set()
-    for needle, back in (("://", (4, 5)), ("w.", (2,)), ("W.", (2,))):
-        i = text.find(needle)
-        while i >= 0:
+    for hay, needle, back in needles:
+        j = hay.find(needle)
+        while j >= 0:
             if len(found) > _MAX_STARTS:
                 return None
-            found.update(i - b for b in back if i >= b)
-            i = text.find(needle, i + 1)
+            found.update(j - b for b in back if j >= b)
+            j = hay.find(needle, j + 1)
     return sorted(found)
 
 
