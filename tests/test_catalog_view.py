@@ -169,3 +169,23 @@ def test_spliced_state_is_not_fooled_by_look_alike_text(tmp_path: Path, monkeypa
     got = {p["id"]: (p["status"], p["starred"], p["title"]) for p in orjson.loads(run(path, "list", "--json").stdout_bytes)}
     assert got[ids[0]][:2] == ("new", False) and got[ids[1]][:2] == ("skipped", False)
     assert got[ids[2]][:2] == ("new", True) and all(tricky in t for _, _, t in got.values())
+
+
+def test_a_catalogue_as_written_is_printed_as_stored(tmp_path: Path, samples: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Right after an import no operation sits on top of the catalogue: records are copied as
+    stored (no state splicing), with the same output; the first mark turns that off."""
+    monkeypatch.setenv("READQ_TODAY", "2026-11-23")
+    path = tmp_path / "lib"
+    assert run(path, "import", str(samples)).exit_code == 0
+    view = Library(path).catalog_view()
+    assert view is not None and view.as_written
+    positions = list(range(len(view)))[::-1]
+    assert view.spans(positions) == [view._span(i) for i in positions]  # the numpy check agrees
+    assert _outputs(path) == _slow_outputs(path, monkeypatch)
+    first = orjson.loads(run(path, "list", "--json").stdout_bytes)[0]["id"]
+    assert run(path, "mark", "read", first).exit_code == 0
+    view = Library(path).catalog_view()
+    assert view is not None and not view.as_written
+    assert _outputs(path) == _slow_outputs(path, monkeypatch)
+    assert orjson.loads(run(path, "show", first, "--json").stdout_bytes)[0]["status"] == "read"

@@ -406,13 +406,17 @@ class Library(LoadedLibrary):
         index = build_index(ordered, self._state, self._tags, generation, seq,
                             self._storage.offsets.get("papers"), self.papers_path.stat().st_size)
         index["clean_text"] = 1
-        self._text_clean = True
+        # every record is `orjson.dumps(paper.as_json())` of this readq, with its state as index.json
+        # has it: a view can print records as stored until the next operation (`CatalogView.as_written`)
+        index["complete_records"] = 1
+        self._text_clean = self._records_complete = True
         atomic_write(self.index_path, orjson.dumps(index), durable=self.durable)
         write_id_table(self.path / IDS_FILE, ((pid, *self._state[pid]) for pid in index["ids"]), generation, seq,
                        durable=self.durable)
         self._ids_fresh = generation
         self._journal.rewrite([])
         self._overlay = {}
+        self._changed_since_catalog = False
         self._positions = None
         self._journal.last_seq = seq
         self._catalog_seq = seq
@@ -433,7 +437,8 @@ class Library(LoadedLibrary):
             if self._papers is not None or self._layout is None:
                 return None
             source = ViewSource(self.papers_path, self.index_path, self.cache_dir, lambda: self.load().papers())
-            return open_view(source, self._layout, self._state, self._overlay, self._tags, clean=self._text_clean)
+            return open_view(source, self._layout, self._state, self._overlay, self._tags, clean=self._text_clean,
+                             as_written=self._records_complete and not self._changed_since_catalog)
 
     @property
     def cache_dir(self) -> Path:

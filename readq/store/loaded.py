@@ -92,6 +92,10 @@ class LoadedLibrary:
         # Fields changed by journal operations the catalogue does not hold yet (paper id -> field
         # -> value): what an index-only load knows beyond status and star, spliced into views.
         self._overlay: dict[str, dict[str, Any]] = {}
+        # True once any operation was applied on top of the catalogue this object read or wrote;
+        # with `_records_complete`, a view may then print stored records without splicing state.
+        self._changed_since_catalog = False
+        self._records_complete = False  # index.json's `complete_records` stamp (see `_write_catalog_files`)
         self._positions: dict[str, int] | None = None  # id -> catalogue position (index-only loads)
         self._keys_cache: dict[str, str] | None = None  # title key -> id; built on first use
         self._arxiv: dict[str, str] = {}
@@ -144,6 +148,7 @@ class LoadedLibrary:
         self._state = {pid: (p.status, p.starred) for pid, p in papers.items()}
         self._tags = {pid: p.tags for pid, p in papers.items() if p.tags}
         self._overlay = {}
+        self._changed_since_catalog = False
         self._keys_cache = None  # folding 100k titles costs 0.3 s; only imports need it
         self._arxiv = {p.arxiv_id: pid for pid, p in papers.items() if p.arxiv_id}
         self._catalog_seq = int(meta.get("journal_seq", 0))
@@ -270,8 +275,10 @@ class LoadedLibrary:
                 raise ValueError("index.json columns differ in length")
             self._catalog_seq = int(index.get("journal_seq", 0))
             self._text_clean = index.get("clean_text") == 1
+            self._records_complete = index.get("complete_records") == 1
             self._tags = {str(k): tuple(map(str, v)) for k, v in (index.get("tags") or {}).items() if v}
             self._overlay = {}
+            self._changed_since_catalog = False
             self._positions = None
         except (KeyError, TypeError, ValueError, AttributeError):
             return self.load()
@@ -313,6 +320,7 @@ class LoadedLibrary:
 
     def _apply(self, pid: str, fld: str, value: Any) -> bool:
         """Apply one journal operation to the state this object holds; True if it changed it."""
+        self._changed_since_catalog = True
         if fld in ("status", "starred"):
             status, starred = self._state[pid]
             new = (Status(value), starred) if fld == "status" else (status, bool(value))

@@ -69,6 +69,13 @@ class LazyPapers(Sequence[Paper]):
         return self._columns
 
 
+_VECTOR_MIN = 64  # below this many records, checking them one by one is as cheap
+# `":{"id":"` after the key's digits, and `",` after the 10-byte id (offsets from the digits' end)
+_AROUND_AT = [0, 1, 2, 3, 4, 5, 6, 7, 8, 19, 20]
+_AROUND = list(b'":{"id":"') + list(b'",')
+_TEN = list(range(10))
+
+
 class CatalogView:
     """Papers by catalogue position (= `papers()` order) straight from papers.json; see
     `Library.catalog_view`. Every record is checked against its expected id before use."""
@@ -84,9 +91,14 @@ class CatalogView:
         self._offsets = offsets
         self.state = state
         self.generation = generation
+        self._offsets_np: Any = None
+        self._id_bytes: Any = None
         self.overlay = overlay or {}  # fields journal operations changed since the catalogue write
         self.tags = tags or {}
         self.clean = False  # every stored record's text is known safe to print (`clean_text` stamp)
+        # every record is stored as `raw_records` would print it: complete, in `Paper.as_json`
+        # order, with the state `state` holds (no operation since the catalogue was written)
+        self.as_written = False
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -112,7 +124,44 @@ class CatalogView:
         """Raise StaleLayout unless every position's record is where index.json says (cheap: a
         prefix compare per record), so output can stream without finding a bad record halfway.
         Returns the records' spans, for `records`."""
+        if len(positions) >= _VECTOR_MIN and self._ids10() is not None:
+            return self._spans_at_once(positions)
         return list(map(self._span, positions))
+
+    def _ids10(self) -> Any:
+        """The ids as an (n, 10) byte matrix when every id is the 10 hex digits `make_id` writes."""
+        if self._id_bytes is None:
+            import numpy as np
+
+            joined = "".join(self.ids).encode("ascii", "replace")
+            ok = len(joined) == 10 * len(self.ids) and all(len(pid) == 10 for pid in self.ids)
+            self._id_bytes = np.frombuffer(joined, dtype=np.uint8).reshape(-1, 10) if ok else False
+        return self._id_bytes if self._id_bytes is not False else None
+
+    def _spans_at_once(self, positions: Sequence[int]) -> list[tuple[int, int]]:
+        """`_span` of many positions with numpy: the same checks of the record line (its id, the
+        bytes around it, the newline) but for the key's digits, which an id at the right offset
+        makes redundant."""
+        import numpy as np
+
+        pos = np.asarray(positions, dtype=np.int64)
+        if self._offsets_np is None:
+            self._offsets_np = np.asarray(self._offsets, dtype=np.int64)
+        data = np.frombuffer(self._data, dtype=np.uint8)
+        start, end = self._offsets_np[pos], self._offsets_np[pos + 1]
+        key = pos + 1
+        digits = 1 + sum((key >= 10**k).astype(np.int64) for k in range(1, 19))
+        head = start + 1 + digits  # `"<digits>` then `":{"id":"<id>",`
+        ok = bool(len(pos) == 0 or (start.min() >= 0 and (end > head + 21).all() and end.max() <= len(data)))
+        if ok:
+            ok = bool((data[start] == 34).all() and (data[end - 1] == 10).all()
+                      and (data[head[:, None] + _AROUND_AT] == _AROUND).all()
+                      and (data[head[:, None] + 9 + _TEN] == self._ids10()[pos]).all())
+        if not ok:
+            raise StaleLayout(f"{self.source.index_path}: record offsets do not match the catalogue")
+        first = head + 2
+        last = end - 1 - (data[end - 2] == 44)
+        return list(zip(first.tolist(), last.tolist()))
 
     def record(self, i: int) -> dict[str, Any]:
         """The contract-shaped record of position `i` with its current status and star."""
@@ -150,6 +199,11 @@ class CatalogView:
         The record's keys are in `Paper.as_json` order, so `"status"` and `"starred"` sit between
         `,"status":"` and `,"sources":`; neither can occur inside a JSON string (its quotes are
         escaped). A record not in that shape is decoded and re-encoded instead."""
+        if self.as_written:
+            view = self._view
+            for start, end in spans:
+                yield view[start:end]
+            return
         data = self._data
         for i, (start, end) in zip(positions, spans):
             rec = data[start:end]
@@ -245,7 +299,8 @@ def _cleaned(records: Iterator[bytes], batch: int = 1000) -> Iterator[bytes]:
 
 def open_view(source: ViewSource, layout: tuple[list[str], list[int], int, str],
               state: Mapping[str, tuple[Status, bool]], overlay: Mapping[str, Mapping[str, Any]],
-              tags: Mapping[str, tuple[str, ...]], *, clean: bool = False) -> CatalogView | None:
+              tags: Mapping[str, tuple[str, ...]], *, clean: bool = False,
+              as_written: bool = False) -> CatalogView | None:
     """Map papers.json for a view if it is the file `layout` (from index.json) describes.
 
     The caller holds the library's read lock: the open file is the catalogue index.json
@@ -268,4 +323,5 @@ def open_view(source: ViewSource, layout: tuple[list[str], list[int], int, str],
     view = CatalogView(source, data, ids, offsets, [state[pid] for pid in ids], generation,
                        {pid: dict(fields) for pid, fields in overlay.items()}, dict(tags))
     view.clean = clean
+    view.as_written = as_written
     return view
