@@ -198,3 +198,38 @@ def test_a_hostile_log_is_skipped_with_a_warning_naming_device_and_line(tmp_path
     assert [w.split(": ")[2] for w in warnings] == ["ops-000001.jsonl:1", "ops-000001.jsonl:2", "ops-000001.jsonl:3"]
     assert Library(a).state(x)[0].value == "read"  # the one good line applies
     assert Library(a).load() is not None
+
+
+@pytest.mark.parametrize("carrier", ["dir", "git"])
+def test_a_grown_log_is_folded_into_the_snapshot_and_still_converges(tmp_path: Path, remote: Path, carrier: str,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every sync compacts here (the threshold set to 0): the device's covered segments are
+    dropped, its snapshot holds them with full paper records, the other device still gets every
+    change, and a change made after a compaction still wins over the ones folded in."""
+    from readq.sync import run as sync_run
+
+    monkeypatch.setattr(sync_run, "COMPACT_BYTES", 0)
+    a, b, (x, z, _) = two_devices(tmp_path)
+    where = ["--dir", str(tmp_path / "shared")] if carrier == "dir" else ["--git", str(remote)]
+    ok(a, "sync", *where)
+    ok(b, "sync", *where)
+    ok(a, "mark", "read", x)
+    ok(a, "tag", x, "--add", "Y")
+    ok(a, "sync")
+    hook = hook_for(a)
+    assert hook is not None
+    logged = [line for f in hook.log.folder.glob("ops-*.jsonl") for line in f.read_text().splitlines()]
+    assert logged == []  # folded into a's snapshot
+    snapshot = json.loads((hook.sync_dir / "snapshots" / f"{hook.device}.json").read_text())
+    assert not any(rec.get("slim") for _, rec in snapshot["state"]["papers"].values())
+    ok(b, "sync")
+    got = {p["id"]: p for p in json.loads(ok(b, "list", "--json").stdout)}
+    assert got[x]["status"] == "read" and got[x]["tags"] == ["Y"]
+    ok(a, "mark", "to-read", x)  # after the compaction: must win over "read"
+    ok(b, "mark", "skipped", z)
+    for lib in (a, b, a, b):
+        ok(lib, "sync")
+    assert exported(a) == exported(b)
+    got = {p["id"]: p for p in json.loads(ok(b, "list", "--json").stdout)}
+    assert got[x]["status"] == "to-read" and got[z]["status"] == "skipped"
+    assert not any(s["file"] == "sync" for p in got.values() for s in p["sources"])  # none re-imported bare

@@ -8,12 +8,18 @@
    files, merges the remote's and pushes. A shared folder (Syncthing, Dropbox) needs no carrier.
 4. Under the library lock: read every log and snapshot, `reconcile` the library with the merged
    state (one journal transaction, not echoed into the device log), save the cursor durably.
+5. When this device's own log has grown past `COMPACT_BYTES`, fold it into this device's snapshot
+   (`Replica.compact`, crash-safe) from a replica read in full: the cached one keeps only slim
+   paper records, and a snapshot is what other devices import papers from once the logs are gone.
+   The next sync carries the snapshot and the deletions together.
 
 The app runs the same `run_sync` in a worker; its poll then shows the journal lines step 4 wrote.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,9 +30,21 @@ from readq.sync.apply import Applied, Library, catalogue_record
 from readq.sync.clock import HybridClock, Stamp
 from readq.sync.git import GitCarrier, SyncError, SyncReport
 from readq.sync.hook import SyncHook, hook_for, read_settings, write_settings
-from readq.sync.log import PAPER_FIELD, Op, snapshot_path, write_snapshot
+from readq.sync.log import PAPER_FIELD, Op, segments, snapshot_path, write_snapshot
+from readq.sync.replica import Replica
 from readq.sync.merge import SyncState
 
+
+
+def _compact_bytes(default: int = 4 << 20) -> int:
+    raw = os.environ.get("READQ_SYNC_COMPACT_BYTES", "").strip()
+    return int(raw) if raw.isdigit() else default
+
+
+#: This device's log segments above this size are folded into its snapshot at the end of a sync:
+#: every device reads every log line, so an unbounded log slows every other device's sync.
+#: (`READQ_SYNC_COMPACT_BYTES` overrides it, for tests and benchmarks that compact on every sync.)
+COMPACT_BYTES = _compact_bytes()
 
 
 class NoRemote(SyncError):
@@ -100,10 +118,22 @@ def run_sync(lib: Library, git: str | None = None, folder: Path | None = None,
     with lib.write_lock():
         replica, applied = reconciled(lib, open_replica(lib.path, hook.sync_dir, hook.device),
                                       hook.read_cursor().get("applied"))
+        if own_log_bytes(hook) > COMPACT_BYTES:
+            progress("Compacting this device's log…")
+            Replica(hook.sync_dir, hook.device).compact()  # read in full: see step 5
         wall, counter = replica.clock.last
         hook.save_cursor(Stamp(wall, counter, hook.device) if counter >= 0 else None, durable=True,
                          applied=dict(replica.state.covers))
     return SyncOutcome(carried, applied, shared, hook.sync_dir, [str(w) for w in replica.warnings])
+
+
+def own_log_bytes(hook: SyncHook) -> int:
+    """The size of this device's log segments."""
+    total = 0
+    for _, path in segments(hook.log.folder):
+        with contextlib.suppress(FileNotFoundError):
+            total += path.stat().st_size
+    return total
 
 
 def needs_bootstrap(hook: SyncHook) -> bool:
