@@ -34,7 +34,7 @@ if str(ROOT) not in sys.path:
 from bench.figures import median, p95, rnd  # noqa: E402
 from bench.inputs import CLI_QUERIES, QUERIES, Inputs  # noqa: E402
 from bench.measure_import import SPLIT_CODE  # noqa: E402
-from bench.procs import log, readq_env, run_timed  # noqa: E402
+from bench.procs import emit_json, log, readq_env, run_timed  # noqa: E402
 
 
 # the seed digest with per-paper metadata (56 papers): a day's import into the big library
@@ -164,10 +164,7 @@ def main() -> None:
     cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")), "?")
     doc = {"papers": args.papers, "small": args.small, "repeat": args.repeat, "nproc": os.cpu_count(), "cpu": cpu,
            "base": str(trees[0].root), "results": out}
-    print(json.dumps(doc, indent=2))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(doc, indent=2) + "\n")
+    emit_json(doc, args.json)
     if args.workdir is None:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -21,6 +21,15 @@ READQ = [str(READQ_SCRIPT)] if READQ_SCRIPT.exists() else [PY, "-m", "readq"]
 TODAY = "2026-06-01"  # READQ_TODAY for imports: year-less dates resolve the same on every run
 
 
+def emit_json(doc: Any, path: Path | None) -> None:
+    """Print a benchmark's result as indented JSON, and write it to `path` too when given."""
+    text = json.dumps(doc, indent=2)
+    print(text)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text + "\n")
+
+
 def log(msg: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 

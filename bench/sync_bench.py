@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.procs import emit_json  # noqa: E402
 from readq.model import Entry  # noqa: E402
 from readq.store import Library  # noqa: E402
 
@@ -176,10 +177,7 @@ def main() -> None:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="readq-sync-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     result = run(args.papers, args.runs, workdir, reuse=args.reuse)
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.json:
-        args.json.write_text(text + "\n")
+    emit_json(result, args.json)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.procs import emit_json  # noqa: E402
 from readq.store import Library  # noqa: E402
 from readq.sync.hook import hook_for  # noqa: E402
 
@@ -114,10 +115,7 @@ def main() -> None:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="readq-sync-cli-kill-"))
     workdir.mkdir(parents=True, exist_ok=True)
     result = run(args.rounds, args.seed, workdir, max_delay=args.max_delay)
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.json:
-        args.json.write_text(text + "\n")
+    emit_json(result, args.json)
     sys.exit(0 if result["lost"] == 0 and result["libraries_equal"] else 1)
 
 

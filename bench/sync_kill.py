@@ -13,7 +13,6 @@ and every acknowledged stamp must be in both devices' merged logs, with both sta
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import signal
@@ -27,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.procs import emit_json  # noqa: E402
 from readq.sync.git import GitCarrier, SyncError  # noqa: E402
 from readq.sync.log import LogReader  # noqa: E402
 from readq.sync.replica import Replica  # noqa: E402
@@ -119,10 +119,7 @@ def main() -> None:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="readq-sync-kill-"))
     workdir.mkdir(parents=True, exist_ok=True)
     result = run(args.rounds, args.seed, workdir)
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.json:
-        args.json.write_text(text + "\n")
+    emit_json(result, args.json)
     ok = (result["states_equal"] and not any(result["lost"].values())  # type: ignore[union-attr]
           and all(result["git_fsck_ok"].values()))  # type: ignore[union-attr]
     sys.exit(0 if ok else 1)
