@@ -45,6 +45,8 @@ from readq.textclean import is_web_url
 MAX_MARKUP_LINE = 20_000
 
 _LIST = re.compile(r"(?:[-*+]|\d{1,3}[.)])[ \t]+")
+# A checklist box after a list marker, and the star a reading list may put before a title.
+_TASK = re.compile(r"\[[ xX]\][ \t]+(?:[★⭐☆][ \t]*)?")
 _HR = re.compile(r"(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|=+")
 _REF_DEF = re.compile(r"[ \t]{0,3}\[(?P<label>[^\]\n]{1,200})\]:[ \t]*<?(?P<url>[^\s>]+)>?(?:[ \t]+.*)?")
 # What is left of a link split over lines around a paragraph: `[`, `]`, `][33]`.
@@ -77,6 +79,8 @@ class Line:
     level: int = 0
     text: str = ""
     links: list[Link] = field(default_factory=list)
+    task: bool = False  # a checklist item (`- [ ] …`): a reading list's entry
+    quote: bool = False  # a `>` quote line
 
 
 def _clean_inline(text: str) -> str:
@@ -166,8 +170,13 @@ def _classify(lines: list[str], start: int, refs: dict[str, str], origin: list[i
                 if lm:
                     body = body[lm.end():]
                     item.level = -1  # list item
+                    tm = _TASK.match(body)
+                    if tm:
+                        body, item.task = body[tm.end():], True
                 if body.startswith(">"):
-                    body = body.lstrip("> ")
+                    body, item.quote = body.lstrip("> "), True
+            if body.endswith("\\") and not body.endswith("\\\\"):
+                body = body[:-1].rstrip()  # CommonMark's hard line break, not text
             item.text = body
             if not h and (body.strip(" -·•*") == "" or _BRACKET_JUNK.fullmatch(body.strip())):
                 item.kind = "skip"  # an empty list item, a lone separator, an image placeholder
@@ -251,7 +260,9 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
             if i.kind == "heading" and not is_furniture(i.text) and i.text.casefold() not in SECTION_HEADINGS
             and not dates.find_full_date(i.text)
         )
-        link_titles = any(i.kind == "links" and (l := _title_link(i)) and arxiv_id_from_url(l.url) for i in items)
+        link_titles = any(
+            i.kind == "links" and (l := _title_link(i)) and (arxiv_id_from_url(l.url) or i.task) for i in items
+        )
         levels = {max(plain_levels.items(), key=lambda kv: (kv[1], kv[0]))[0]} if plain_levels and not link_titles else set()
     headings_define = bool(levels)
     plain_mode = bool(levels) and not linked  # titles are plain headings: demand paper-like content
@@ -265,8 +276,8 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
             return None
         if item.kind == "links" and not headings_define:
             link = _title_link(item)
-            if link and arxiv_id_from_url(link.url) and "#" not in link.url:
-                return link.text, link
+            if link and (arxiv_id_from_url(link.url) or item.task) and "#" not in link.url:
+                return link.text, link  # a link to a paper page, or a checklist entry
         return None
 
     titles = [title_of(i) for i in items]
@@ -279,6 +290,7 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
     # Card boundaries on listing pages whose cards carry no abstract: once a link to another
     # paper or a "Submitted by" appears after a title, what follows belongs to the next card.
     crossed = False
+    task_title = -2  # the index of the checklist entry that started the current paper
     user_next = False
     authors_next = False  # the line after "Submitted by" is the submitter's name
     for idx, item in enumerate(items):
@@ -292,6 +304,8 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
                     meta_first = pending.upvotes is not None or pending.has_meta
                     votes_first = pending.upvotes is not None
                 cur = Draft(title=text, line=item.number)
+                task_title = idx if item.task else -2
+                cur.has_meta = item.task  # a checklist entry is a paper record by itself
                 if meta_first or pending.arxiv_id:
                     _merge_pending(cur, pending)
                 pending = Draft(title="", line=0)
@@ -306,6 +320,14 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
             kind = item.kind
             if kind in ("break", "skip"):
                 continue
+            if task_title >= 0 and cur is not None and not item.quote:
+                if idx == task_title + 1 and kind in ("prose", "links"):  # the entry's metadata line
+                    found = mdmeta.checklist_meta(item.text, refs, ctx)
+                    if found is not None:
+                        _apply(cur, found)
+                        continue
+            elif task_title >= 0 and item.quote:
+                continue  # a note quoted under a checklist entry: the reader's words, not the abstract
             next_is_title = _next_is_title(titles, items, idx)
             if kind == "heading":
                 if cur is None:

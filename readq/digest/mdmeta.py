@@ -9,6 +9,7 @@ linked to a discussion (`[4](…#community)`) is a comment count and is dropped.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from readq.digest import dates, meta
@@ -207,3 +208,55 @@ def merge_pending(cur: Draft, pending: Draft) -> None:
     cur.org = pending.org or cur.org
     cur.authors = pending.authors or cur.authors
     cur.links.extend(pending.links)
+
+
+_SEEN = re.compile(r"seen \d{4}-\d{2}-\d{2}", re.IGNORECASE)
+_TAGS = re.compile(r"tags?:.*", re.IGNORECASE)
+_NAMES = re.compile(r".+(?: et al\.?|,? and .+)")
+
+
+def checklist_meta(s: str, refs: Mapping[str, str], ctx: Context) -> dict[str, object] | None:
+    """The metadata line under a reading-list checklist entry (`- [ ] [Title](…)`), as readq's
+    Markdown export writes it: pieces joined by " · " (a date or "seen DATE", an organisation,
+    an author phrase, "N upvotes", an arXiv link, code and project links, "tags: …"); None when
+    the line is prose. An organisation and a lone author's name look alike: an unlabelled piece
+    is taken as the organisation only when an author phrase follows it, else it is dropped."""
+    if len(s) > 2000:
+        return None
+    found: dict[str, object] = {}
+    links: list[str] = []
+    unknown: list[tuple[int, str]] = []
+    authors_at = -1
+    for k, raw in enumerate(p.strip() for p in s.split(" · ")):
+        rendered = render(raw, refs)
+        if rendered.links and not rendered.outside.strip(" ,;"):
+            for link in rendered.links:
+                aid = arxiv_id_from_label(link.text) or arxiv_id_from_url(link.url)
+                if aid:
+                    found.setdefault("arxiv_id", aid)
+                elif not link.image:
+                    links.append(link.url)
+            continue
+        text = rendered.text
+        if not text or _SEEN.fullmatch(text) or _TAGS.fullmatch(text):
+            continue
+        got = _piece(text, ctx)
+        if got is not None:
+            found.update(got)
+            authors_at = k if "authors_count" in got else authors_at
+        elif _NAMES.fullmatch(text) and len(text) <= 300:
+            if not _ET_AL.search(text):  # "Huang et al." names one author of many: not the authors
+                found.update(_field("authors", text, ctx) or {})
+            authors_at = k
+        elif len(text) <= 80 and not text.endswith("."):
+            unknown.append((k, text))
+        else:
+            return None  # a sentence: prose, not a metadata line
+    if unknown and unknown[0][0] < authors_at:
+        found["org"] = unknown[0][1]
+    elif len(unknown) >= 2:  # "Org · Author": the organisation comes before the authors
+        found["org"] = unknown[0][1]
+        found["authors"] = split_authors(unknown[1][1])
+    if links:
+        found["links"] = links
+    return found if found or unknown or s.strip() else None
