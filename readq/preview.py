@@ -26,6 +26,8 @@ LAYOUTS = {
     "html": "saved HTML page",
     "arxiv-listing": "arXiv listing (Title:/Authors:/Abstract: fields)",
     "arxiv-email": "arXiv mailing-list digest",
+    "bylines": "search results or alerts (title, \"Authors - Venue, Year\", snippet; e.g. Google Scholar)",
+    "records": "a list of papers with labelled fields (Title:/Authors:/Abstract:/Link:)",
     "unknown": "not recognised as a paper list",
     "empty": "empty file",
     "error": "could not be parsed",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
-from readq.digest import arxiv, dates, hf_cards, hf_text, hf_trending, html, markdown, sniff
+from readq.digest import arxiv, bylines, dates, hf_cards, hf_text, hf_trending, html, markdown, records, sniff
 from readq.digest.context import Context
 from readq.digest.decode import decode_with_codec, normalize_newlines
 from readq.digest.errors import ParseResult
@@ -78,6 +78,11 @@ def _dispatch(text: str, ctx: Context) -> tuple[list[Entry], str]:
         entries, layout = hf_trending.parse(lines, ctx)
         if entries:
             return entries, layout
+    for listing in (bylines, records):  # search results; labelled records
+        if listing.looks_like(text):
+            entries, layout = listing.parse(lines, ctx)
+            if entries:
+                return entries, layout
     found = hf_text.parse(text, ctx)
     if found is not None:
         return found

@@ -1,0 +1,93 @@
+"""Lists that are neither Hugging Face pages nor Markdown: labelled records and search results.
+
+The files in tests/data/listings/ are written in the shapes these lists take: Google Scholar alert
+e-mails (title, "Authors - Venue, Year" byline, snippet; with and without blank lines between
+results), numbered lists with "Authors:/Abstract:/Link:" fields, a chat answer in Markdown bold,
+and "Title:"-labelled records. Two files are not paper lists and must give no paper.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from readq.digest import bylines, parse_bytes, records
+
+TODAY = dt.date(2026, 11, 30)
+DATA = Path(__file__).resolve().parent / "data" / "listings"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def parse(name: str):
+    return parse_bytes((DATA / name).read_bytes(), source=name, today=TODAY)
+
+
+@pytest.mark.parametrize("name", ["scholar_alert_blank_lines.txt", "scholar_alert_packed.txt"])
+def test_scholar_alerts(name: str) -> None:
+    result = parse(name)
+    assert result.layout == "bylines"
+    assert len(result.entries) == 2
+    first = result.entries[0]
+    assert not first.title.startswith("[") and "Scholar" not in first.title
+    assert first.arxiv_id in ("2406.01234", "2412.13061")
+    assert first.abstract and "Twitter" not in first.abstract
+    assert all("Save" not in e.abstract for e in result.entries)
+
+
+def test_scholar_alert_fields() -> None:
+    packed = parse("scholar_alert_packed.txt").entries
+    assert [e.title for e in packed] == [
+        "VidTok: A Versatile and Open-Source Video Tokenizer",
+        "Divot: Diffusion Powers Video Tokenizer for Comprehension and Generation",
+    ]
+    assert packed[0].authors[:2] == ("A Tang", "T He") and packed[0].authors_count is None  # list cut with "…"
+    assert packed[1].authors == ("Y Ge", "Y Li", "Y Ge", "Y Shan") and packed[1].authors_count == 4
+    assert packed[1].abstract.startswith("In recent years") and packed[1].abstract.endswith("…")
+
+
+@pytest.mark.parametrize("name", ["records_numbered_fields.txt", "records_chat_answer.md", "records_title_fields.txt"])
+def test_labelled_records(name: str) -> None:
+    result = parse(name)
+    assert result.layout == "records"
+    assert [e.title for e in result.entries][1].startswith(("Temporal Grounding", "LongVLM"))
+    assert len(result.entries) == 2
+    for e in result.entries:
+        assert e.abstract and e.authors and e.authors_count == len(e.authors)
+        assert "**" not in e.title + e.abstract
+
+
+def test_record_fields_are_read() -> None:
+    numbered = parse("records_numbered_fields.txt").entries
+    assert [e.arxiv_id for e in numbered] == ["2406.01234", "2406.04321"]
+    chat = parse("records_chat_answer.md").entries
+    assert chat[0].abstract.endswith("scaling to long clips with linear complexity.")  # a wrapped value
+    titled = parse("records_title_fields.txt").entries
+    assert [e.published for e in titled] == ["2024-03-11", "2024-04-04"]
+    assert titled[1].links == ("https://github.com/ziplab/LongVLM",)
+    assert titled[1].authors == ("Yuetian Weng", "Mingfei Han")
+
+
+@pytest.mark.parametrize("name", ["not_papers_meeting_notes.txt", "not_papers_readme.md"])
+def test_notes_and_readmes_are_not_paper_lists(name: str) -> None:
+    assert parse(name).entries == ()
+
+
+def test_the_sniffers_leave_other_layouts_alone() -> None:
+    files = [*ROOT.joinpath("sample_digests").glob("*.txt"), *ROOT.joinpath("tests", "data", "corpus").glob("*.txt"),
+             *ROOT.joinpath("tests", "data", "digests").iterdir(), *ROOT.joinpath("tests", "data", "captures").iterdir()]
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert not bylines.looks_like(text), path.name
+        result = parse_bytes(path.read_bytes(), source=path.name, today=TODAY)
+        assert result.layout not in ("bylines", "records"), path.name
+    assert records.looks_like((DATA / "records_title_fields.txt").read_text(encoding="utf-8"))
+
+
+def test_hostile_text_in_a_record_is_cleaned() -> None:
+    text = ("1. Evil \x1b]52;c;AAAA\x07Title\n   Authors: A. B\u202e, C. D\n   Abstract: Bad \x1b[31mred\x1b[0m text here.\n\n"
+            "2. Second Title\n   Authors: E. F\n   Abstract: Fine.\n")
+    result = parse_bytes(text.encode(), source="x.txt", today=TODAY)
+    assert [e.title for e in result.entries] == ["Evil Title", "Second Title"]
+    assert "\x1b" not in result.entries[0].abstract and "\u202e" not in "".join(result.entries[0].authors)
