@@ -91,3 +91,27 @@ def test_hostile_text_in_a_record_is_cleaned() -> None:
     result = parse_bytes(text.encode(), source="x.txt", today=TODAY)
     assert [e.title for e in result.entries] == ["Evil Title", "Second Title"]
     assert "\x1b" not in result.entries[0].abstract and "\u202e" not in "".join(result.entries[0].authors)
+
+
+def test_arxiv_search_results() -> None:
+    result = parse("arxiv_search_results.txt")
+    assert result.layout == "arxiv-listing" and result.warnings == ()
+    vidtok, divot = result.entries
+    assert (vidtok.title, vidtok.arxiv_id, vidtok.published) == (
+        "VidTok: A Versatile and Open-Source Video Tokenizer", "2412.13061", "2024-12-17")
+    assert vidtok.authors_count == 6 and vidtok.links == ("https://github.com/microsoft/VidTok",)
+    assert "More" not in vidtok.abstract and vidtok.abstract.endswith("…")
+    assert divot.title.startswith("Divot:") and "cs.CV" not in divot.title
+
+
+def test_arxiv_search_result_copied_expanded_keeps_the_whole_abstract() -> None:
+    text = ("arXiv:2412.13061  [pdf, other]\ncs.CV cs.AI\nVidTok: A Versatile and Open-Source Video Tokenizer\n"
+            "Authors: Anni Tang, Tianyu He\nAbstract: Encoding video … ▽ More\n\n"
+            "Encoding video content into compact latent tokens is a fundamental step. We release VidTok. △ Less\n"
+            "Submitted 17 December, 2024; originally announced December 2024.\n\n"
+            "arXiv:2412.04432  [pdf]\ncs.CV\nDivot: Diffusion Powers Video Tokenizer\nAuthors: Yuying Ge\n"
+            "Abstract: In recent years … ▽ More\n")
+    entries = parse_bytes(text.encode(), source="s.txt", today=TODAY).entries
+    assert entries[0].abstract == ("Encoding video content into compact latent tokens is a fundamental step. "
+                                   "We release VidTok.")
+    assert entries[1].abstract == "In recent years …" and entries[1].title == "Divot: Diffusion Powers Video Tokenizer"

@@ -25,6 +25,11 @@ _RULE = re.compile(r"-{10,}|={10,}|%{10,}|\*{10,}")
 # "received from  Fri 15 Mar 24 18:00:00 GMT  to  Mon 18 Mar 24 18:00:00 GMT": the digest's day.
 _EMAIL_RANGE = re.compile(r"\bto\s+[A-Z][a-z]{2}\s+(?P<day>\d{1,2})\s+(?P<mon>[A-Z][a-z]{2})\s+(?P<year>\d{2})\b")
 _PAREN = re.compile(r"\([^()]{0,300}\)")
+# arXiv's search results: a category line ("cs.CV cs.AI") and the title come unlabelled after the
+# ID line; "Submitted 17 December, 2024; originally announced ..." dates the paper.
+_CATEGORY_LINE = re.compile(r"(?:[a-z-]+(?:\.[A-Za-z-]+)?)(?:\s+[a-z-]+(?:\.[A-Za-z-]+)?)*")
+_SUBMITTED = re.compile(r"Submitted\s+(?P<date>\d{1,2}\s+[A-Za-z]+,?\s+\d{4})", re.I)
+_MORE, _LESS = "▽ More", "△ Less"
 _AND = re.compile(r"\s*(?:,\s*and\s+|\band\s+|&|;|,)\s*")
 
 
@@ -102,14 +107,38 @@ def _records(lines: list[str], ctx: Context) -> tuple[list[_Record], bool]:
             if field and (raw[:1] in " \t" or field in ("title", "authors")):
                 cur.fields[field].append(s)  # a wrapped value (indented in e-mail, not on the web)
                 continue
+            if not cur.fields and not field:  # a search result: category line, then the title
+                if len(s) <= 80 and _CATEGORY_LINE.fullmatch(s):
+                    continue
+                if len(s) <= 400:
+                    cur.fields["title"] = [s]
+                    cur.field_lines["title"] = i
+                    field = "title"
+                    continue
             state = "abstract"
         if state == "abstract":
             if not s and not cur.abstract:
+                continue
+            m = _SUBMITTED.match(s)
+            if m:  # the search result's dates line ends the abstract
+                cur.fields.setdefault("date", []).append(m["date"])
+                state = "fields"
                 continue
             if not cur.abstract:
                 cur.abstract_line = i
             cur.abstract.append(s)
     return records, email
+
+
+def _expanded(paragraphs: list[str]) -> list[str]:
+    """A search result's abstract: the full text between "▽ More" and "△ Less" when the page was
+    copied expanded, else the shortened text without its "▽ More" button."""
+    text = " ".join(paragraphs)
+    if _MORE not in text:
+        return paragraphs
+    short, _, rest = text.partition(_MORE)
+    full = rest.split(_LESS, 1)[0].strip()
+    return [full if full else short.strip()]
 
 
 def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
@@ -122,7 +151,7 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
             ctx.warn(rec.line, f"arXiv entry {rec.arxiv_id} has no title; skipped")
             continue
         draft = Draft(title=title, line=rec.field_lines["title"], arxiv_id=rec.arxiv_id)
-        draft.abstract = [p for p in rec.abstract if p.strip()]
+        draft.abstract = _expanded([p for p in rec.abstract if p.strip()])
         authors = " ".join(rec.fields.get("authors", []))
         draft.authors = split_authors(authors)
         if draft.authors:
@@ -136,7 +165,8 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
         draft.arxiv_id = draft.arxiv_id or arxiv_id_from_label(title)
         drafts.append(draft)
         last_abstract_line = rec.abstract_line or draft.line
-    if drafts and drafts[-1].has_abstract and looks_truncated(drafts[-1].abstract[-1]) and not email:
+    shortened = bool(records) and _MORE in " ".join(records[-1].abstract)  # cut by the page, not the file
+    if drafts and drafts[-1].has_abstract and looks_truncated(drafts[-1].abstract[-1]) and not email and not shortened:
         ctx.warn(last_abstract_line, "abstract looks cut off (truncated digest?)")
     entries = ctx.finish_all(drafts, "arXiv listing")
     return entries, "arxiv-email" if email else "arxiv-listing"
