@@ -6,7 +6,7 @@ A small tolerant reader rather than a full BibTeX implementation: entries `@type
 macros, joined with `#`. `@comment`, `@preamble` and text outside entries are skipped. The file
 is first cut where a line starts a new entry, and each entry is read within its piece, so one
 unbalanced brace costs that entry (with a warning) and not the rest of the file, and the scan
-stays linear. Values become plain text (`readq.digest.tex`); readq's own export is recognised by
+stays linear. Values and names become plain text (`readq.digest.tex`); readq's own export is recognised by
 its `readq:` keywords and read with ligatures off, as its escaping is exactly invertible.
 
 Mapping: title, abstract, author (split on `and` at brace depth 0, "Last, First" -> "First
@@ -23,7 +23,7 @@ import re
 from readq.digest import dates
 from readq.digest.context import Context, Draft
 from readq.digest.links import arxiv_id_from_label, arxiv_id_from_url, find_urls
-from readq.digest.tex import tex_to_text
+from readq.digest.tex import person, split_authors, tex_to_text
 from readq.identity.record import bare_id
 from readq.model import Entry
 
@@ -38,7 +38,6 @@ _FIELD = re.compile(r"([A-Za-z_][\w:.+/-]*)\s*=\s*")
 _BARE = re.compile(r"[^\s,#{}()\"=]+")
 _BRACES = re.compile(r"[{}]")
 _QUOTED = re.compile(r'[{}"]')
-_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _ARXIV_DOI = re.compile(r"10\.48550/arxiv\.(\S+)", re.IGNORECASE)
 _ISO_PART = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -49,11 +48,11 @@ def looks_like(text: str) -> bool:
     """The first line that is not blank, a `%` comment or inside an @comment/@preamble/@string
     block starts an entry (`@word{` or `@word(`), and the sample has a `title` field."""
     sample = text[:SNIFF]
-    depth = 0
+    depth, pair = 0, "{}"
     for line in sample.split("\n"):
         s = line.strip()
-        if depth > 0:
-            depth += s.count("{") + s.count("(") - s.count("}") - s.count(")")
+        if depth > 0:  # inside a skipped block: count its own kind of bracket
+            depth += s.count(pair[0]) - s.count(pair[1])
             continue
         if not s or s.startswith("%"):
             continue
@@ -61,7 +60,8 @@ def looks_like(text: str) -> bool:
         if m is None:
             return False
         if m[1].lower() in _SKIPPED:
-            depth = s.count("{") + s.count("(") - s.count("}") - s.count(")")
+            pair = "{}" if m[2] == "{" else "()"
+            depth = s.count(pair[0]) - s.count(pair[1])
             continue
         return _TITLE_FIELD.search(sample) is not None
     return False
@@ -97,7 +97,8 @@ class _Reader:
                 kind = m[1].lower()
                 closer = "}" if m[2] == "{" else ")"
                 if kind in ("comment", "preamble"):
-                    pos = self.skip_block(m.end(), end, closer)
+                    close = self.closing(m.end(), end, "{") if closer == "}" else self.text.find(")", m.end(), end)
+                    pos = end if close < 0 else close + 1
                     continue
                 got = self.body(m.end(), end, closer, kind == "string")
                 if got is None:
@@ -107,18 +108,6 @@ class _Reader:
                 if kind != "string":
                     out.append((line, key, fields))
         return out
-
-    def skip_block(self, pos: int, end: int, closer: str) -> int:
-        depth = 1
-        for m in re.compile(r"[{}()]").finditer(self.text, pos, end):
-            c = m.group(0)
-            if c in "{(":
-                depth += 1
-            else:
-                depth -= 1
-                if depth == 0:
-                    return m.end()
-        return end
 
     def body(self, pos: int, end: int, closer: str, string: bool) -> tuple[str, dict[str, str], int] | None:
         """(key, fields, position after the entry), or None when the entry does not close."""
@@ -220,45 +209,6 @@ class _Reader:
         return -1
 
 
-def split_authors(value: str) -> tuple[list[str], bool]:
-    """Raw names split on `and` at brace depth 0, and whether "others" was among them."""
-    names: list[str] = []
-    depth, last = 0, 0
-    for m in re.finditer(r"[{}]|\s+and\s+", value, re.IGNORECASE):
-        tok = m.group(0)
-        if tok == "{":
-            depth += 1
-        elif tok == "}":
-            depth = max(0, depth - 1)
-        elif depth == 0:
-            names.append(value[last:m.start()])
-            last = m.end()
-    names.append(value[last:])
-    names = [n.strip() for n in names if n.strip()]
-    others = any(n.lower() == "others" for n in names)
-    return [n for n in names if n.lower() != "others"], others
-
-
-def person(raw: str, ligatures: bool = True) -> str:
-    """`Last, First` / `von Last, Jr, First` / `First Last` -> `First Last` as plain text."""
-    parts, depth, last = [], 0, 0
-    for i, c in enumerate(raw):
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth = max(0, depth - 1)
-        elif c == "," and depth == 0:
-            parts.append(raw[last:i])
-            last = i + 1
-    parts.append(raw[last:])
-    parts = [tex_to_text(p, ligatures=ligatures).strip() for p in parts]
-    if len(parts) == 2:
-        parts = [parts[1], parts[0]]
-    elif len(parts) >= 3:
-        parts = [parts[2], parts[0], parts[1]]
-    return " ".join(p for p in parts if p)
-
-
 def _published(fields: dict[str, str]) -> str | None:
     m = _ISO_PART.match(fields.get("date", "").strip())
     if m:
@@ -323,7 +273,7 @@ def _draft(line: int, key: str, fields: dict[str, str], ctx: Context) -> Draft |
 
 
 def parse(text: str, ctx: Context) -> tuple[list[Entry], str]:
-    drafts = []
+    drafts: list[Draft] = []
     for line, key, fields in _Reader(text, ctx).entries():
         draft = _draft(line, key, fields, ctx)
         if draft is not None:

@@ -12,6 +12,9 @@ One pass over the value with a regex that finds only the special characters, so 
 copied in slices at C speed; the output is never re-read, so `\\textbackslash{}textbf` gives the
 literal text `\\textbf`. `\\char` and `^^` escapes are not decoded (they could make control
 characters), and callers still clean every field.
+
+Names in `author` fields are split here too, as they need the same brace depth: on `and` at
+depth 0 ("others" dropped), then "Last, First" / "von Last, Jr, First" -> "First Last [Jr]".
 """
 
 from __future__ import annotations
@@ -44,13 +47,15 @@ SYMBOLS = {
     "qquad": " ", "space": " ", "newline": " ", "par": " ",
 }
 # Commands whose argument is the text (`\textbf{x}` -> x) and font switches (`{\em x}` -> x).
-DROPPED = frozenset(
-    "textbf textit emph texttt textsc textrm textsf textsl textup textmd textnormal mbox text "
-    "mathrm mathbf mathit mathsf mathtt mathcal mathbb url uppercase lowercase MakeUppercase "
-    "MakeLowercase MakeTextUppercase MakeTextLowercase textsuperscript textsubscript underline "
-    "hbox protect nocase NoCaseChange ensuremath em it bf sc rm tt sf sl bfseries itshape scshape "
-    "upshape mdseries normalfont relax noopsort".split()
-)
+DROPPED = frozenset({
+    "textbf", "textit", "emph", "texttt", "textsc", "textrm", "textsf", "textsl", "textup",
+    "textmd", "textnormal", "mbox", "text", "mathrm", "mathbf", "mathit", "mathsf", "mathtt",
+    "mathcal", "mathbb", "url", "uppercase", "lowercase", "MakeUppercase", "MakeLowercase",
+    "MakeTextUppercase", "MakeTextLowercase", "textsuperscript", "textsubscript", "underline",
+    "hbox", "protect", "nocase", "NoCaseChange", "ensuremath", "em", "it", "bf", "sc", "rm", "tt",
+    "sf", "sl", "bfseries", "itshape", "scshape", "upshape", "mdseries", "normalfont", "relax",
+    "noopsort",
+})
 _SINGLE = {
     "&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}", "\\": " ", " ": " ",
     ",": " ", ";": " ", ":": " ", "!": "", "-": "", "/": "", "@": "", "\n": " ",
@@ -147,3 +152,42 @@ def _accent(value: str, i: int, mark: str, letter: bool, ligatures: bool, depth:
     if not base:
         return "", i
     return unicodedata.normalize("NFC", base[0] + mark) + base[1:], i
+
+
+def split_authors(value: str) -> tuple[list[str], bool]:
+    """Raw names split on `and` at brace depth 0, and whether "others" was among them."""
+    names: list[str] = []
+    depth, last = 0, 0
+    for m in re.finditer(r"[{}]|\s+and\s+", value, re.IGNORECASE):
+        tok = m.group(0)
+        if tok == "{":
+            depth += 1
+        elif tok == "}":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            names.append(value[last:m.start()])
+            last = m.end()
+    names.append(value[last:])
+    names = [n.strip() for n in names if n.strip()]
+    others = any(n.lower() == "others" for n in names)
+    return [n for n in names if n.lower() != "others"], others
+
+
+def person(raw: str, ligatures: bool = True) -> str:
+    """`Last, First` / `von Last, Jr, First` / `First Last` -> `First Last` as plain text."""
+    parts, depth, last = [], 0, 0
+    for i, c in enumerate(raw):
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth = max(0, depth - 1)
+        elif c == "," and depth == 0:
+            parts.append(raw[last:i])
+            last = i + 1
+    parts.append(raw[last:])
+    parts = [tex_to_text(p, ligatures=ligatures).strip() for p in parts]
+    if len(parts) == 2:
+        parts = [parts[1], parts[0]]
+    elif len(parts) >= 3:
+        parts = [parts[2], parts[0], parts[1]]
+    return " ".join(p for p in parts if p)
