@@ -247,6 +247,12 @@ def test_hostile_text_is_cleaned() -> None:
         assert entry.title == "Evil title esrever with red and end"
 
 
+def test_tex_escapes_are_not_decoded_into_controls() -> None:
+    (entry,), _ = read(bibtex, "@misc{x, title = {A \\char27]52;c;eA==\\char7 ^^[]0;t^^G $\x1b]0;m\x07$ B}}")
+    assert not any(ch in entry.title for ch in UNSAFE)
+    assert entry.title.startswith("A \\char27]52;c;eA==")  # left as written, harmless text
+
+
 def test_hostile_through_import() -> None:
     """Needs the dispatch wiring."""
     result = parse_text("@misc{x, title = {" + HOSTILE + "}, abstract = {A.}}\n", source="h.bib", today=TODAY)
