@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
-from readq.digest import arxiv, bylines, dates, hf_cards, hf_text, hf_trending, html, markdown, records, sniff
+from readq.digest import (
+    arxiv, bibtex, bylines, dates, hf_cards, hf_text, hf_trending, html, json_papers, markdown, records, ris, sniff,
+)
 from readq.digest.context import Context
 from readq.digest.decode import decode_with_codec, normalize_newlines
 from readq.digest.errors import ParseResult
@@ -44,10 +46,18 @@ def _first_line(text: str, within: int) -> str:
     return ""
 
 
+# Structured files (exports, API answers, feeds) say what they are in their first bytes: they are
+# recognised before any page layout, so no page parser ever reads JSON, XML, BibTeX, RIS or CSV.
+_STRUCTURED = (json_papers, bibtex, ris)
+
+
 def _dispatch(text: str, ctx: Context) -> tuple[list[Entry], str]:
     if not text or text.isspace():  # not `text.strip()`: that copies a 170 MB digest
         ctx.warn(0, "empty file")
         return [], "empty"
+    for fmt in _STRUCTURED:
+        if fmt.looks_like(text):
+            return fmt.parse(text, ctx)
     if sniff.is_html(text):
         return html.parse(text, ctx)
     if hf_cards.looks_like(text) and "](" not in text[: hf_cards.SNIFF]:
