@@ -115,3 +115,17 @@ def test_arxiv_search_result_copied_expanded_keeps_the_whole_abstract() -> None:
     assert entries[0].abstract == ("Encoding video content into compact latent tokens is a fundamental step. "
                                    "We release VidTok.")
     assert entries[1].abstract == "In recent years …" and entries[1].title == "Divot: Diffusion Powers Video Tokenizer"
+
+
+@pytest.mark.parametrize("seed", ["000_*.txt", "004_*.txt"])
+def test_a_digest_quoted_in_an_email_reads_like_the_digest(seed: str) -> None:
+    path = sorted(ROOT.joinpath("sample_digests").glob(seed))[0]
+    plain = parse_bytes(path.read_bytes(), source=path.name, today=TODAY)
+    body = path.read_text(encoding="utf-8")
+    for quote in ("> ", ">"):  # Gmail-style and bare quote marks
+        mail = ("From: Alice <a@example.com>\nSubject: Fwd: papers\n\nOn Mon, Jun 15, 2026 at 9:00 AM Bob wrote:\n"
+                + "\n".join(quote + ln if ln else ">" for ln in body.split("\n")) + "\n\n-- \nAlice\n")
+        quoted = parse_bytes(mail.encode(), source="mail.txt", today=TODAY)
+        assert [e.title for e in quoted.entries] == [e.title for e in plain.entries]
+        assert [e.abstract for e in quoted.entries] == [e.abstract for e in plain.entries]
+        assert "e-mail quote marks (>) removed" in quoted.notes

@@ -7,6 +7,8 @@ printable range that browsers use for "Latin-1" pages), else Latin-1 (which neve
 
 from __future__ import annotations
 
+import re
+
 import codecs
 
 from readq.digest.errors import DigestError
@@ -72,3 +74,21 @@ def decode_with_codec(data: bytes) -> tuple[str, str]:
     if _looks_binary(text):
         raise DigestError(BINARY)
     return normalize_newlines(text), codec
+
+
+_QUOTE_MARK = re.compile(r"^[ \t]*>[ \t]?", re.MULTILINE)
+_QUOTE_SAMPLE = 20_000
+
+
+def unquote(text: str) -> str | None:
+    """The text of a digest forwarded or replied to by e-mail: when most lines of the sample sit
+    behind ">" quote marks, the quoted lines lose one level of them (repeated for nested quotes)
+    and the others (the mail's headers, "On ... wrote:", the reply) become blank lines, so line
+    numbers still point into the file; None when the text is not quoted."""
+    lines = [ln for ln in text[:_QUOTE_SAMPLE].split("\n") if ln.strip()]
+    if len(lines) < 10 or sum(1 for ln in lines if ln.lstrip().startswith(">")) < 0.6 * len(lines):
+        return None
+    out = "\n".join(
+        _QUOTE_MARK.sub("", ln, count=1) if ln.lstrip().startswith(">") else "" for ln in text.split("\n")
+    )
+    return unquote(out) or out

@@ -13,7 +13,7 @@ from readq.digest import (
     arxiv, bibtex, bylines, dates, hf_cards, hf_text, hf_trending, html, json_papers, markdown, records, ris, sniff,
 )
 from readq.digest.context import Context
-from readq.digest.decode import decode_with_codec, normalize_newlines
+from readq.digest.decode import decode_with_codec, normalize_newlines, unquote
 from readq.digest.errors import ParseResult
 from readq.digest.furniture import is_furniture
 from readq.digest.mdblocks import tables_and_details
@@ -136,6 +136,10 @@ def parse_text(text: str, *, source: str, today: _dt.date, unsafe: bool | None =
             text = clean(text)
         if text.startswith("\ufeff"):
             text = text[1:]
+        unquoted = unquote(text) if text[:1] in ">" or ">" in text[:2000] else None
+        if unquoted is not None:
+            text = unquoted
+            ctx.note("e-mail quote marks (>) removed")
         entries, layout = _dispatch(text, ctx)
         entries = real_titles(entries, ctx)
     except Exception as exc:  # noqa: BLE001 - a parser bug must not abort an import
