@@ -6,15 +6,16 @@ and a warning, not the whole import. `parse_bytes` raises only `DigestError` (fr
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import re
 
 from readq.digest import (
-    arxiv, bibtex, bylines, dates, hf_cards, hf_text, hf_trending, html, json_papers, markdown, records, ris, sniff,
+    arxiv, bibtex, bylines, dates, hf_cards, hf_text, hf_trending, html, json_papers, markdown, mime, records, ris, sniff,
 )
 from readq.digest.context import Context
 from readq.digest.decode import decode_with_codec, normalize_newlines, unquote
-from readq.digest.errors import ParseResult
+from readq.digest.errors import DigestError, ParseResult
 from readq.digest.furniture import is_furniture
 from readq.digest.mdblocks import tables_and_details
 from readq.digest.mdlines import MIN_DETACHED, detached_pairs
@@ -156,9 +157,34 @@ def parse_text(text: str, *, source: str, today: _dt.date, unsafe: bool | None =
 
 
 def parse_bytes(data: bytes, *, source: str, today: _dt.date) -> ParseResult:
-    """Decode then parse; `DigestError` (binary, bad encoding) propagates."""
+    """Decode then parse; `DigestError` (binary, bad encoding) propagates. An e-mail or MHTML file
+    is opened first (`readq.digest.mime`) and the body that gives the most papers is read."""
+    parts = mime.bodies(data)
+    if parts is not None:
+        return _parse_mime(parts, source=source, today=today)
     text, codec = decode_with_codec(data)
     # UTF-8 bytes are checked at memory speed for what must go before parsing; other encodings by
     # `parse_text`. Other control characters are removed from each field (`prose.collapse`).
     unsafe = utf8_needs_cleaning(data) if codec == "utf-8" else None
     return parse_text(text, source=source, today=today, unsafe=unsafe)
+
+
+def _parse_mime(parts: list[mime.Body], *, source: str, today: _dt.date) -> ParseResult:
+    best: ParseResult | None = None
+    for part in parts:
+        text = mime.as_text(part)
+        if text is None:
+            try:
+                text = decode_with_codec(part.data)[0]
+            except DigestError:
+                continue
+        result = parse_text(text, source=source, today=today)
+        note = f"{'a saved page (MHTML)' if part.content_type == 'text/html' else 'an e-mail'}: its {part.content_type} part read"
+        result = dataclasses.replace(result, notes=(note, *result.notes))
+        if best is None or len(result.entries) > len(best.entries):
+            best = result
+    if best is None:
+        ctx = Context(source, today)
+        ctx.warn(0, "no papers found (a MIME message with no readable text or HTML part)")
+        return ParseResult((), tuple(ctx.warnings), UNKNOWN, None)
+    return best
