@@ -29,6 +29,7 @@ from readq.digest import dates, meta
 from readq.digest.arxiv import split_authors
 from readq.digest.context import Context, Draft
 from readq.digest.links import arxiv_id_from_label, arxiv_id_from_url, find_urls
+from readq.digest.prose import collapse
 from readq.model import Entry
 
 LAYOUT = "csv"
@@ -54,8 +55,11 @@ _ROLES: dict[str, tuple[str, ...]] = {
 # Columns that may hold an arXiv ID or a paper URL.
 _ID_COLUMNS = ("arxiv id", "arxiv", "url", "link", "paper url", "arxiv url", "pdf", "doi", "archive id",
                "extra", "number", "report number")
-_ID_CELL = re.compile(r"(?:arxiv:)?(\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(?:v\d+)?", re.I)
-_DOI_ID = re.compile(r"10\.48550/arxiv\.(\d{4}\.\d{4,5})", re.I)
+_PAPER_COLUMNS = frozenset(
+    (*(n for names in _ROLES.values() for n in names), *_ID_COLUMNS, "year", "publication year")
+)
+_ID_CELL = re.compile(r"(?:arxiv:)?(\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(?:v\d+)?", re.IGNORECASE)
+_DOI_ID = re.compile(r"10\.48550/arxiv\.(\d{4}\.\d{4,5})", re.IGNORECASE)
 _ISO_START = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ]|$)")
 _YEAR = re.compile(r"\b\d{4}\b")
 
@@ -78,6 +82,12 @@ def _first_line(text: str) -> tuple[str, int]:
     return "", 0
 
 
+def _column_name(cell: str) -> bool:
+    """Short, at most 6 words, not ending like a sentence: a column name, not a clause of prose."""
+    s = cell.strip()
+    return len(s) <= HEADER_MAX and len(s.split()) <= 6 and not s.endswith((".", "!", "?", ":"))
+
+
 def _header(line: str) -> tuple[str, list[str]] | None:
     """(delimiter, cells) of a header line with a title column, or None."""
     s = line.strip()
@@ -91,7 +101,10 @@ def _header(line: str) -> tuple[str, list[str]] | None:
         except (csv.Error, StopIteration):
             continue
         keys = [_key(c) for c in cells]
-        if len(cells) >= 2 and any(k in _TITLE for k in keys) and all(len(c) <= HEADER_MAX for c in cells):
+        titled = any(k in _TITLE for k in keys if k != "name") or (
+            "name" in keys and any(k in _PAPER_COLUMNS for k in keys)  # "name,age" is people, not papers
+        )
+        if len(cells) >= 2 and titled and all(_column_name(c) for c in cells):
             return delim, cells
     return None
 
@@ -115,7 +128,7 @@ def looks_like(text: str) -> bool:
 
 def _unguard(cell: str) -> str:
     """Undo the formula-injection guard: `'=SUM(1)` -> `=SUM(1)`."""
-    return cell[1:] if cell[:1] == "'" and cell[1:2].startswith(_FORMULA_START) and len(cell) > 1 else cell
+    return cell[1:] if cell[:1] == "'" and cell[1:2].startswith(_FORMULA_START) else cell
 
 
 def _columns(keys: list[str]) -> dict[str, int]:
@@ -181,7 +194,7 @@ def _draft(row: list[str], cols: dict[str, int], id_cols: list[int], readq: bool
         return _unguard(row[k]) if k is not None and k < len(row) else ""
 
     title = cell("title").strip()
-    if not title:
+    if not collapse(title):  # empty, or only control characters
         if any(c.strip() for c in row):
             ctx.warn(line, "row without a title, skipped")
         return None
@@ -232,25 +245,27 @@ def parse(text: str, ctx: Context) -> tuple[list[Entry], str]:
     offset = text.count("\n", 0, start)  # lines before the header
     rows = _rows(text[start:], delim, offset, ctx)
     drafts: list[Draft] = []
-    for n, (first, row) in enumerate(rows[1:], start=1):
+    cut = not text.endswith("\n")  # a file cut short ends mid-line
+    for n, (first, last, row) in enumerate(rows[1:], start=1):
         if len(row) > len(header):
             ctx.warn(first, f"row with {len(row)} cells under a header of {len(header)}, skipped")
             continue
-        if len(row) < len(header) and n == len(rows) - 1:
-            if any("\n" in c for c in row):
-                ctx.warn(first, "the last row is cut off (an unclosed quote?), skipped")
+        if cut and n == len(rows) - 1:
+            if last > first and text.count('"', start) % 2:
+                ctx.warn(first, "the last row is cut off inside a quoted cell (truncated file?), skipped")
                 continue
-            ctx.warn(first, "the last row is short (truncated file?)")
+            if len(row) < len(header):
+                ctx.warn(first, "the last row is short (truncated file?)")
         draft = _draft(row, cols, id_cols, readq, first, ctx)
         if draft is not None:
             drafts.append(draft)
     return ctx.finish_all(drafts, "table"), LAYOUT
 
 
-def _rows(text: str, delim: str, offset: int, ctx: Context) -> list[tuple[int, list[str]]]:
-    """(1-based line where the record starts, cells) for each non-blank record, header first."""
+def _rows(text: str, delim: str, offset: int, ctx: Context) -> list[tuple[int, int, list[str]]]:
+    """(1-based lines where the record starts and ends, cells) per non-blank record, header first."""
     reader = csv.reader(io.StringIO(text), delimiter=delim)
-    out: list[tuple[int, list[str]]] = []
+    out: list[tuple[int, int, list[str]]] = []
     done = 0  # lines the reader has consumed
     while True:
         try:
@@ -263,5 +278,5 @@ def _rows(text: str, delim: str, offset: int, ctx: Context) -> list[tuple[int, l
             continue
         first, done = offset + done + 1, reader.line_num
         if row and any(c.strip() for c in row):
-            out.append((first, row))
+            out.append((first, offset + done, row))
     return out

@@ -31,6 +31,7 @@ from readq.digest import dates
 from readq.digest.arxiv import split_authors
 from readq.digest.context import Context, Draft
 from readq.digest.links import arxiv_id_from_url, find_urls
+from readq.digest.prose import collapse
 from readq.model import Entry
 
 SNIFF = 200_000
@@ -43,11 +44,11 @@ _CARRIED = re.compile("[\uf780-\uf7ff]")
 _ID = r"\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7}"
 _ARXIV_REF = re.compile(rf"(?i:arxiv(?:\.org)?[:/](?:abs/)?)({_ID})(?:v\d+)?")
 _ABS_ID = re.compile(rf"https?://(?:export\.)?arxiv\.org/abs/({_ID})(?:v\d+)?$")
-_ANNOUNCE = re.compile(r"\s*arXiv:\S+\s+Announce Type:\s*(?P<type>[\w-]+)\s*(?:Abstract:\s*)?", re.I)
+_ANNOUNCE = re.compile(r"\s*arXiv:\S+\s+Announce Type:\s*(?P<type>[\w-]+)\s*(?:Abstract:\s*)?", re.IGNORECASE)
 _HTML_TAG = re.compile(
     r"</?(?:p|div|a|b|i|u|s|em|strong|br|span|img|ul|ol|li|h[1-6]|sup|sub|code|pre|blockquote|table|tr|td|"
     r"th|hr|figure|font|small|section|article|math|mi|mo|mn|msub|msup)\b[^<>]{0,2000}>",
-    re.I,
+    re.IGNORECASE,
 )
 # Old arXiv RSS (RDF) titles end "(arXiv:2306.00001v1 [cs.CL])" or "... [cs.CL] UPDATED)".
 _RSS_TITLE_ID = re.compile(rf"\.?\s*\(arXiv:({_ID})(?:v\d+)? \[[^\]]{{0,80}}\](?: [A-Z ]{{0,20}})?\)\s*$")
@@ -242,7 +243,7 @@ def _item(f: dict[str, list[ET.Element]], line: int, layout: str, ctx: Context) 
     suffix = None if arxiv else _RSS_TITLE_ID.search(title)
     if suffix:
         title = title[:suffix.start()]
-    if not title.strip():
+    if not collapse(title):  # empty, or only control characters
         ctx.warn(line, "feed item without a title, skipped")
         return None
     draft = Draft(title=title, line=line, collapsed=False, arxiv_id=suffix[1] if suffix else None)
