@@ -35,12 +35,11 @@ from readq.model import Entry
 LAYOUT = "csv"
 SNIFF = 200_000
 HEADER_MAX = 80  # a header cell longer than this is prose, not a column name
+LINE_MAX = 20_000  # a first line longer than this is no header (Zotero's is 1.5 kB)
 _DELIMITERS = ("\t", ",", ";")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-READQ_COLUMNS = (
-    "id", "title", "abstract", "authors", "authors_count", "org", "published", "upvotes", "links",
-    "arxiv_id", "status", "starred", "sources", "url", "tags", "note",
-)  # fmt: skip
+# readq's export (`readq.export.CSV_COLUMNS`) has these among its columns, `_` read as space.
+READQ_COLUMNS = frozenset({"id", "title", "abstract", "authors", "authors count", "links", "arxiv id", "status"})
 _TITLE = ("title", "paper title", "paper", "name", "paper name")
 # Column roles, each a list of header names (lower case, `_`/`-` read as spaces) by preference.
 _ROLES: dict[str, tuple[str, ...]] = {
@@ -68,18 +67,21 @@ def _key(name: str) -> str:
     return " ".join(name.strip().lower().replace("_", " ").replace("-", " ").split())
 
 
-def _first_line(text: str) -> tuple[str, int]:
-    """The first non-blank line and its 0-based index (within the sniffed prefix)."""
+def _first_line(text: str) -> tuple[str, int, int]:
+    """The first non-blank line, its offset and its 0-based line index; ("", 0, 0) when there is
+    none in the sniffed prefix or it is too long to be a header."""
     pos, index = 0, 0
     while pos < min(len(text), SNIFF):
-        end = text.find("\n", pos)
+        end = text.find("\n", pos, pos + LINE_MAX + 1)
+        if end < 0 and len(text) - pos > LINE_MAX:
+            break
         line = text[pos:] if end < 0 else text[pos:end]
         if line.strip():
-            return line, index
+            return line, pos, index
         if end < 0:
             break
         pos, index = end + 1, index + 1
-    return "", 0
+    return "", 0, 0
 
 
 def _column_name(cell: str) -> bool:
@@ -111,12 +113,11 @@ def _header(line: str) -> tuple[str, list[str]] | None:
 
 def looks_like(text: str) -> bool:
     """A delimited header with a title column, and a first data row with as many cells."""
-    line, _ = _first_line(text)
+    line, start, _ = _first_line(text)
     found = _header(line)
     if found is None:
         return False
     delim, cells = found
-    start = text.find(line)
     try:
         rows = csv.reader(io.StringIO(text[start:start + SNIFF]), delimiter=delim)
         next(rows)
@@ -144,7 +145,9 @@ def _columns(keys: list[str]) -> dict[str, int]:
 
 def _int(value: str) -> int | None:
     value = value.strip()
-    return int(value) if value.isdigit() and len(value) < 12 else meta.count(value) if value else None
+    if value.isascii() and value.isdigit() and len(value) < 12:
+        return int(value)
+    return meta.count(value) if value else None
 
 
 def _date(value: str, ctx: Context) -> str | None:
@@ -222,17 +225,16 @@ def _draft(row: list[str], cols: dict[str, int], id_cols: list[int], readq: bool
 
 
 def parse(text: str, ctx: Context) -> tuple[list[Entry], str]:
-    line, index = _first_line(text)
+    line, start, index = _first_line(text)
     found = _header(line)
     if found is None:
         ctx.warn(index + 1, "not a table of papers (no header row with a title column)")
         return [], LAYOUT
     delim, header = found
     keys = [_key(c) for c in header]
-    readq = tuple(keys) == tuple(k.replace("_", " ") for k in READQ_COLUMNS)
+    readq = READQ_COLUMNS.issubset(keys)
     cols = _columns(keys)
     if readq:
-        cols["authors_count"], cols["links"] = keys.index("authors count"), keys.index("links")
         id_cols = [keys.index("arxiv id")]
         ctx.note("readq's own CSV export (status, stars, tags and notes are not imported)")
     else:
@@ -241,9 +243,7 @@ def parse(text: str, ctx: Context) -> tuple[list[Entry], str]:
             ctx.note("Zotero CSV export")
         elif delim == "\t":
             ctx.note("tab-separated table")
-    start = text.find(line)
-    offset = text.count("\n", 0, start)  # lines before the header
-    rows = _rows(text[start:], delim, offset, ctx)
+    rows = _rows(text[start:], delim, index, ctx)
     drafts: list[Draft] = []
     cut = not text.endswith("\n")  # a file cut short ends mid-line
     for n, (first, last, row) in enumerate(rows[1:], start=1):

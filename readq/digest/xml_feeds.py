@@ -1,6 +1,7 @@
 """Feeds of papers: the arXiv API's Atom answers, arXiv's RSS feeds, and generic RSS/Atom feeds.
 
-- "arxiv-atom": `export.arxiv.org/api/query` answers (current and 2020 formats): `<entry>` with
+- "arxiv-atom": `export.arxiv.org/api/query` answers (current and 2020 formats; known by a feed
+  `<id>` on arxiv.org or entry IDs that are arXiv abstract URLs): `<entry>` with
   `<id>http://arxiv.org/abs/ID vN</id>`, `<title>`, `<summary>`, `<author><name>`, `<published>`
   (the v1 date) and `<arxiv:comment>` (its URLs become links). An error entry (`/api/errors`)
   is a warning; an answer with no entries holds no papers.
@@ -36,6 +37,7 @@ from readq.model import Entry
 
 SNIFF = 200_000
 _PROLOG_ITEMS = 50
+_SPACE = re.compile(r"[ \t\r\n\ufeff]*")
 _ROOT = re.compile(r"<(feed|rss|rdf:RDF)[\s>/]")
 _CHARREF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|(\d{1,7}));")
 _PRIVATE = 0xF780  # control character N is carried through the XML parser as U+F780+N
@@ -60,8 +62,7 @@ def _prolog(text: str) -> tuple[str | None, str]:
     """(root element name, DOCTYPE text) after the XML declaration, comments and PIs."""
     pos, end, doctype = 0, min(len(text), SNIFF), ""
     for _ in range(_PROLOG_ITEMS):
-        while pos < end and text[pos] in " \t\r\n\ufeff":
-            pos += 1
+        pos = _SPACE.match(text, pos, end).end()  # type: ignore[union-attr]
         if text.startswith("<?", pos):
             close = text.find("?>", pos, end)
         elif text.startswith("<!--", pos):
@@ -138,6 +139,10 @@ def plain(text: str) -> tuple[str, list[str]]:
     return (text.translate(_TO_CONTROL) if _CARRIED.search(text) else text), hrefs
 
 
+def _web(url: str) -> bool:
+    return url[:8].lower().startswith(("http://", "https://"))
+
+
 def _local(tag: object) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
@@ -192,15 +197,14 @@ def parse(text: str, ctx: Context) -> tuple[list[Entry], str]:
         body = _CHARREF.sub(_keep_controls, body)
     try:
         root = ET.fromstring(body)
-    except ET.ParseError as exc:
+    except (ET.ParseError, ValueError) as exc:
         ctx.warn(getattr(exc, "position", (0,))[0], f"not well-formed XML ({exc}); no papers read")
         return [], layout
     if _local(root.tag) == "feed":
         items = [c for c in root if _local(c.tag) == "entry"]
         lines = _line_numbers(text, "entry")
-        feed = _fields(root)
-        head = " ".join(_text(n) for k in ("id", "title") for n in feed.get(k, ())).lower()
-        arxiv = "arxiv.org" in head or "arxiv query" in head or any(
+        feed_id = _text(_fields(root).get("id", [None])[0]).strip()
+        arxiv = feed_id.startswith(("http://arxiv.org/", "https://arxiv.org/")) or any(
             _ABS_ID.match(_text(_fields(i).get("id", [None])[0]).strip()) for i in items[:5]
         )
         layout = "arxiv-atom" if arxiv else "atom"
@@ -235,7 +239,7 @@ def _item(f: dict[str, list[ET.Element]], line: int, layout: str, ctx: Context) 
 
     ident = first("id", "guid").strip()
     if "/api/errors" in ident:
-        ctx.warn(line, f"arXiv API error: {' '.join(first('summary').split())[:200] or ident}")
+        ctx.warn(line, f"arXiv API error: {collapse(first('summary'))[:200] or collapse(ident)}")
         return None
     arxiv = layout == "arxiv-atom"
     title = first("title")
@@ -254,7 +258,7 @@ def _item(f: dict[str, list[ET.Element]], line: int, layout: str, ctx: Context) 
         ctx.note("arXiv RSS feed (announcement lines taken off the abstracts)")
     elif not arxiv:
         abstract, hrefs = plain(abstract)
-        draft.links.extend(u for u in hrefs if u.lower().startswith(("http://", "https://")) and not arxiv_id_from_url(u))
+        draft.links.extend(u for u in hrefs if _web(u) and not arxiv_id_from_url(u))
     draft.abstract = [abstract] if abstract.strip() else []
     authors: list[str] = []
     for node in f.get("author", []) + f.get("creator", []):
@@ -272,7 +276,7 @@ def _item(f: dict[str, list[ET.Element]], line: int, layout: str, ctx: Context) 
         found = _ABS_ID.match(url) if arxiv else arxiv_id_from_url(url) or _ARXIV_REF.search(url)
         if found:
             draft.arxiv_id = draft.arxiv_id or (found if isinstance(found, str) else found[1])
-        elif url in urls and url.lower().startswith(("http://", "https://")):
+        elif url in urls and _web(url):
             draft.links.append(url)  # the paper's page elsewhere
     if announce and not draft.arxiv_id:
         found_ref = _ARXIV_REF.search(announce[0])
