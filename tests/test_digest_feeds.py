@@ -283,6 +283,21 @@ def test_hostile_feed_comes_out_clean() -> None:
     assert no_unsafe(paper)
 
 
+def test_feed_quirks_that_still_parse() -> None:
+    text = (
+        '  \n<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+        '<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
+        '"http://my.netscape.com/publish/formats/rss-0.91.dtd">\n'
+        "<rss version=\"0.91\"><channel><item><title>Caf&eacute;&nbsp;Models</title>"
+        "<link>https://example.org/p/1</link><description>Small&nbsp;models &amp; big ones.</description>"
+        "<pubDate>Sun, 31 Dec 2023 23:30:00 GMT</pubDate></item></channel></rss>"
+    )
+    assert xml_feeds.looks_like(text)
+    [paper], layout, _ = direct(xml_feeds, text)
+    assert layout == "rss" and paper.title == "Café Models" and paper.abstract == "Small models & big ones."
+    assert paper.published == "2023-12-31" and paper.links == ("https://example.org/p/1",) and paper.line == 4
+
+
 @pytest.mark.parametrize("text", [
     read("feed_truncated.xml"),
     "<rss><channel><item><title>x</title>",

@@ -26,6 +26,7 @@ import html
 import re
 import xml.etree.ElementTree as ET
 from email.utils import parsedate_to_datetime
+from html.entities import name2codepoint
 from html.parser import HTMLParser
 
 from readq.digest import dates
@@ -39,6 +40,7 @@ SNIFF = 200_000
 _PROLOG_ITEMS = 50
 _SPACE = re.compile(r"[ \t\r\n\ufeff]*")
 _ROOT = re.compile(r"<(feed|rss|rdf:RDF)[\s>/]")
+_NAMED = re.compile(r"&([A-Za-z][A-Za-z0-9]{1,31});")
 _CHARREF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|(\d{1,7}));")
 _PRIVATE = 0xF780  # control character N is carried through the XML parser as U+F780+N
 _TO_CONTROL = {_PRIVATE + n: n for n in (*range(0x20), 0x7F)}
@@ -89,6 +91,14 @@ def _prolog(text: str) -> tuple[str | None, str]:
 def looks_like(text: str) -> bool:
     """The root element is `feed`, `rss` or `rdf:RDF` (after the prolog: declaration, comments)."""
     return _prolog(text)[0] is not None
+
+
+def _numeric(m: re.Match[str]) -> str:
+    """`&nbsp;` -> `&#160;`; XML's own five entities and unknown names stay as they are."""
+    if m[1] in ("amp", "lt", "gt", "quot", "apos"):
+        return m[0]
+    code = name2codepoint.get(m[1])
+    return f"&#{code};" if code else m[0]
 
 
 def _keep_controls(m: re.Match[str]) -> str:
@@ -198,8 +208,13 @@ def parse(text: str, ctx: Context) -> tuple[list[Entry], str]:
     try:
         root = ET.fromstring(body)
     except (ET.ParseError, ValueError) as exc:
-        ctx.warn(getattr(exc, "position", (0,))[0], f"not well-formed XML ({exc}); no papers read")
-        return [], layout
+        try:  # sloppy feeds use HTML's named entities (&nbsp;), which XML does not define
+            root = ET.fromstring(_NAMED.sub(_numeric, body)) if "undefined entity" in str(exc) else None
+        except (ET.ParseError, ValueError):
+            root = None
+        if root is None:
+            ctx.warn(getattr(exc, "position", (0,))[0], f"not well-formed XML ({exc}); no papers read")
+            return [], layout
     if _local(root.tag) == "feed":
         items = [c for c in root if _local(c.tag) == "entry"]
         lines = _line_numbers(text, "entry")
