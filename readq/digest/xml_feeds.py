@@ -35,6 +35,7 @@ from readq.digest.context import Context, Draft
 from readq.digest.links import arxiv_id_from_url, find_urls
 from readq.digest.prose import collapse
 from readq.model import Entry
+from readq.textclean import is_web_url
 
 SNIFF = 200_000
 _PROLOG_ITEMS = 50
@@ -147,10 +148,6 @@ def plain(text: str) -> tuple[str, list[str]]:
     elif "&" in text:
         text = html.unescape(text)
     return (text.translate(_TO_CONTROL) if _CARRIED.search(text) else text), hrefs
-
-
-def _web(url: str) -> bool:
-    return url[:8].lower().startswith(("http://", "https://"))
 
 
 def _local(tag: object) -> str:
@@ -273,7 +270,7 @@ def _item(f: dict[str, list[ET.Element]], line: int, layout: str, ctx: Context) 
         ctx.note("arXiv RSS feed (announcement lines taken off the abstracts)")
     elif not arxiv:
         abstract, hrefs = plain(abstract)
-        draft.links.extend(u for u in hrefs if _web(u) and not arxiv_id_from_url(u))
+        draft.links.extend(u for u in hrefs if is_web_url(u) and not arxiv_id_from_url(u))
     draft.abstract = [abstract] if abstract.strip() else []
     authors: list[str] = []
     for node in f.get("author", []) + f.get("creator", []):
@@ -291,7 +288,7 @@ def _item(f: dict[str, list[ET.Element]], line: int, layout: str, ctx: Context) 
         found = _ABS_ID.match(url) if arxiv else arxiv_id_from_url(url) or _ARXIV_REF.search(url)
         if found:
             draft.arxiv_id = draft.arxiv_id or (found if isinstance(found, str) else found[1])
-        elif url in urls and _web(url):
+        elif url in urls and is_web_url(url):
             draft.links.append(url)  # the paper's page elsewhere
     if announce and not draft.arxiv_id:
         found_ref = _ARXIV_REF.search(announce[0])
