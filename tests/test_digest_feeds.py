@@ -175,6 +175,17 @@ def test_name_column_beside_paper_columns() -> None:
     assert paper.title == "Attention Is All You Need" and paper.authors == ("Vaswani", "Shazeer")
 
 
+def test_arxiv_ids_in_cells_are_validated() -> None:
+    text = (
+        "\ufeffTitle,Number,arXiv,DOI\n"
+        "Old style,TR/2024001,math.GT/0309136v2,\n"
+        "By DOI,,,10.48550/arXiv.2401.12345\n"
+        "Not an ID,,abc,10.1038/nature14539\n"
+    )
+    entries, _, _ = direct(csv_papers, text)
+    assert [e.arxiv_id for e in entries] == ["math.GT/0309136", "2401.12345", None]
+
+
 def test_semicolon_table_picks_the_title_column() -> None:
     text = read("csv_semicolon_excel.csv")
     assert csv_papers.looks_like(text)

@@ -57,14 +57,14 @@ _ID_COLUMNS = ("arxiv id", "arxiv", "url", "link", "paper url", "arxiv url", "pd
 _PAPER_COLUMNS = frozenset(
     (*(n for names in _ROLES.values() for n in names), *_ID_COLUMNS, "year", "publication year")
 )
-_ID_CELL = re.compile(r"(?:arxiv:)?(\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(?:v\d+)?", re.IGNORECASE)
+_ID_CELL = re.compile(r"(?i:arxiv:)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
 _DOI_ID = re.compile(r"10\.48550/arxiv\.(\d{4}\.\d{4,5})", re.IGNORECASE)
 _ISO_START = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ]|$)")
 _YEAR = re.compile(r"\b\d{4}\b")
 
 
 def _key(name: str) -> str:
-    return " ".join(name.strip().lower().replace("_", " ").replace("-", " ").split())
+    return " ".join(name.strip().lstrip("\ufeff").lower().replace("_", " ").replace("-", " ").split())
 
 
 def _first_line(text: str) -> tuple[str, int, int]:
