@@ -25,6 +25,7 @@ CARRIES = {
     "csl-json": ("abstract", "authors", "published", "arxiv_id"),
     "bibtex": ("abstract", "authors", "arxiv_id"),
     "ris": ("abstract", "authors", "published", "arxiv_id"),
+    "csv": ("abstract", "authors", "authors_count", "org", "published", "upvotes", "links", "arxiv_id"),
 }
 
 

@@ -11,7 +11,8 @@ import datetime as _dt
 import re
 
 from readq.digest import (
-    arxiv, bibtex, bylines, dates, hf_cards, hf_text, hf_trending, html, json_papers, markdown, mime, records, ris, sniff,
+    arxiv, bibtex, bylines, csv_papers, dates, hf_cards, hf_text, hf_trending, html, json_papers, markdown, mime, records, ris,
+    sniff, xml_feeds,
 )
 from readq.digest.context import Context
 from readq.digest.decode import decode_with_codec, normalize_newlines, unquote
@@ -49,7 +50,7 @@ def _first_line(text: str, within: int) -> str:
 
 # Structured files (exports, API answers, feeds) say what they are in their first bytes: they are
 # recognised before any page layout, so no page parser ever reads JSON, XML, BibTeX, RIS or CSV.
-_STRUCTURED = (json_papers, bibtex, ris)
+_STRUCTURED = (json_papers, xml_feeds, bibtex, ris, csv_papers)
 
 
 def _dispatch(text: str, ctx: Context) -> tuple[list[Entry], str]:
