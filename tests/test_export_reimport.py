@@ -92,3 +92,14 @@ def test_a_markdown_checklist_keeps_links_and_skips_notes(tmp_path: Path, capsys
     assert (one["arxiv_id"], one["published"], one["org"], one["authors_count"], one["upvotes"]) == (
         "2406.01234", "2024-06-03", "Moments Lab", 12, 7)
     assert "https://github.com/a/one" in one["links"] and not one["abstract"]
+
+
+def test_the_layouts_docs_table_names_every_layout() -> None:
+    """docs/CLI.md lists what `import --dry-run` can print, with the same words."""
+    from readq.preview import LAYOUTS
+
+    doc = (ROOT / "docs" / "CLI.md").read_text(encoding="utf-8")
+    section = doc.split("## What `readq import` reads", 1)[1].split("\n## ", 1)[0]
+    rows = {line.split("|")[1].strip(" `"): line.split("|")[2].strip() for line in section.splitlines()
+            if line.startswith("| `")}
+    assert rows == {k: v for k, v in LAYOUTS.items() if k not in ("unknown", "empty", "error")}
