@@ -159,13 +159,16 @@ def test_mirror_capture_cut_off_last_paper_is_kept_with_a_warning() -> None:
 # ------------------------------------------------------------------ today's HF daily page
 
 DAILY = json.loads((CAPTURES / "hf_daily_2026-04-16.expected.json").read_text(encoding="utf-8"))
-# The same page saved three ways: a web clipper's Markdown, File > Save Page As, select-all + copy.
+# The same page saved several ways: a web clipper's Markdown, File > Save Page As, select-all +
+# copy, a reader service, copy-as-Markdown, and a text-browser dump written in lynx's conventions
+# (`make_lynx_dump.py`).
 DAILY_CAPTURES = sorted(CAPTURES.glob("hf_daily_2026-04-16_*.*"))
 DAILY_CAPTURES = [p for p in DAILY_CAPTURES if p.suffix != ".json"]
 
 
 def test_daily_captures_exist() -> None:
     assert {p.suffix for p in DAILY_CAPTURES} == {".md", ".html", ".txt"}
+    assert any(p.name.endswith("_lynx.txt") for p in DAILY_CAPTURES)
 
 
 @pytest.mark.parametrize("path", DAILY_CAPTURES, ids=lambda p: p.name)
@@ -173,7 +176,7 @@ def test_daily_page_without_abstracts(path: Path) -> None:
     result = parse(path)
     got = {e.title: e for e in result.entries}
     assert sorted(got) == sorted(w["title"] for w in DAILY.values())
-    has_links = path.suffix != ".txt"  # a plain-text copy has no links, so no arXiv IDs
+    has_links = not path.name.endswith("_plaintext.txt")  # a plain-text copy has no links, so no arXiv IDs
     for arxiv_id, want in DAILY.items():
         e = got[want["title"]]
         assert e.arxiv_id == (arxiv_id if has_links else None)

@@ -129,3 +129,18 @@ def test_a_digest_quoted_in_an_email_reads_like_the_digest(seed: str) -> None:
         assert [e.title for e in quoted.entries] == [e.title for e in plain.entries]
         assert [e.abstract for e in quoted.entries] == [e.abstract for e in plain.entries]
         assert "e-mail quote marks (>) removed" in quoted.notes
+
+
+def test_a_references_section_of_prose_is_not_a_text_browser_dump() -> None:
+    from readq.digest import lynx
+
+    paper = ("# Notes\n\nAttention [1] and memory [2] and more [3].\n\nReferences\n\n"
+             "1. Vaswani et al. Attention is all you need. 2017.\n2. Graves. Neural Turing machines.\n3. Other.\n")
+    assert lynx.to_markdown(paper) is None
+    dump = ("   [1]Title One\n   text\n   [2]Title Two\n   [3]\n\nReferences\n\n   Visible links:\n"
+            "   1. https://huggingface.co/papers/2401.00001\n   2. https://arxiv.org/abs/2401.00002\n   3. https://x.org/a\n")
+    md = lynx.to_markdown(dump)
+    assert md is not None and md.split("\n")[:4] == [
+        "   [Title One](https://huggingface.co/papers/2401.00001)", "   text",
+        "   [Title Two](https://arxiv.org/abs/2401.00002)", "   [](https://x.org/a)"]
+    assert md.count("\n") == dump.count("\n")  # line numbers still point into the file

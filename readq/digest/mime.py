@@ -11,8 +11,6 @@ merely begins with "From:" or "Subject:" lines stays text.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
 from dataclasses import dataclass
 
@@ -48,6 +46,9 @@ def bodies(data: bytes) -> list[Body] | None:
     (multipart/related) and plain text first for a mail; None when `data` is not MIME."""
     if not _is_mime(data):
         return None
+    import email  # only for a MIME file: the import of every other file does not pay for it
+    import email.policy
+
     message = email.message_from_bytes(data.lstrip(b"\xef\xbb\xbf\r\n\t "), policy=email.policy.compat32)
     found: list[Body] = []
     for part in message.walk():

@@ -11,8 +11,8 @@ import datetime as _dt
 import re
 
 from readq.digest import (
-    arxiv, bibtex, bylines, csv_papers, dates, hf_cards, hf_text, hf_trending, html, json_papers, markdown, mime, records, ris,
-    sniff, xml_feeds,
+    arxiv, bibtex, bylines, csv_papers, dates, hf_cards, hf_text, hf_trending, html, json_papers, lynx, markdown, mime, records,
+    ris, sniff, xml_feeds,
 )
 from readq.digest.context import Context
 from readq.digest.decode import decode_with_codec, normalize_newlines, unquote
@@ -142,6 +142,10 @@ def parse_text(text: str, *, source: str, today: _dt.date, unsafe: bool | None =
         if unquoted is not None:
             text = unquoted
             ctx.note("e-mail quote marks (>) removed")
+        dumped = lynx.to_markdown(text)
+        if dumped is not None:
+            text = dumped
+            ctx.note("a text-browser dump (lynx -dump): numbered links resolved")
         entries, layout = _dispatch(text, ctx)
         entries = real_titles(entries, ctx)
     except Exception as exc:  # noqa: BLE001 - a parser bug must not abort an import
