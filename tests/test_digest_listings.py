@@ -144,3 +144,37 @@ def test_a_references_section_of_prose_is_not_a_text_browser_dump() -> None:
         "   [Title One](https://huggingface.co/papers/2401.00001)", "   text",
         "   [Title Two](https://arxiv.org/abs/2401.00002)", "   [](https://x.org/a)"]
     assert md.count("\n") == dump.count("\n")  # line numbers still point into the file
+
+
+def _printed(body: str, every: int) -> str:
+    """`body` as a browser prints it to PDF and pdftotext reads it back: a running header, a footer
+    with the URL and "N/M", a form feed at each page break (wherever it falls, even mid-block)."""
+    lines = body.split("\n")
+    pages = (len(lines) + every - 1) // every
+    header = "6/15/26, 9:00 AM                Daily Papers - Hugging Face"
+    out = [header, ""]
+    for k in range(pages):
+        out += lines[k * every:(k + 1) * every]
+        out.append(f"https://huggingface.co/papers/date/2026-06-15                {k + 1}/{pages}")
+        if k + 1 < pages:
+            out += ["\f" + header, ""]
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("seed", ["000_*.txt", "004_*.txt"])
+@pytest.mark.parametrize("every", [37, 45])
+def test_a_digest_printed_to_pdf_reads_like_the_digest(seed: str, every: int) -> None:
+    path = sorted(ROOT.joinpath("sample_digests").glob(seed))[0]
+    plain = parse_bytes(path.read_bytes(), source=path.name, today=TODAY)
+    printed = parse_bytes(_printed(path.read_text(encoding="utf-8"), every).encode(), source="p.txt", today=TODAY)
+    fields = lambda e: (e.title, e.abstract, e.authors_count, e.org, e.published, e.upvotes)  # noqa: E731
+    assert [fields(e) for e in printed.entries] == [fields(e) for e in plain.entries]
+    assert "a printed page: running headers, footers and page breaks removed" in printed.notes
+    assert not [w for w in printed.warnings if "no paper before it" in w.message or "no abstract" in w.message]
+
+
+def test_page_counters_inside_a_digest_are_not_page_breaks() -> None:
+    from readq.digest import printed
+
+    text = "A title\n\nWe train on 1/2 of the data and 3/4 of the labels.\n\nScores 1/3\n\nOther 2/7\n"
+    assert printed.strip_page_furniture(text) is None

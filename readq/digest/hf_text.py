@@ -289,9 +289,9 @@ def _pair(units: list[Unit], memo: _Meta, ctx: Context) -> list[Draft]:
     last = len(units) - 1
     for idx, (line, text, lines) in enumerate(units):
         if lines is not None:
-            if cur is None or cur.has_meta:
+            if cur is None or (cur.has_meta and (idx == 0 or units[idx - 1][2] is None)):
                 ctx.warn(line, "metadata with no paper before it; skipped")
-                continue
+                continue  # (metadata right after metadata is the same block split by a blank line)
             _apply_meta(cur, lines, memo, ctx)
             expect = "title"
             continue

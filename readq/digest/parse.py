@@ -11,8 +11,8 @@ import datetime as _dt
 import re
 
 from readq.digest import (
-    arxiv, bibtex, bylines, csv_papers, dates, hf_cards, hf_text, hf_trending, html, json_papers, lynx, markdown, mime, records,
-    ris, sniff, xml_feeds,
+    arxiv, bibtex, bylines, csv_papers, dates, hf_cards, hf_text, hf_trending, html, json_papers, lynx, markdown, mime, printed,
+    records, ris, sniff, xml_feeds,
 )
 from readq.digest.context import Context
 from readq.digest.decode import decode_with_codec, normalize_newlines, unquote
@@ -142,6 +142,10 @@ def parse_text(text: str, *, source: str, today: _dt.date, unsafe: bool | None =
         if unquoted is not None:
             text = unquoted
             ctx.note("e-mail quote marks (>) removed")
+        unpaged = printed.strip_page_furniture(text) if printed.might_be_printed(text) else None
+        if unpaged is not None:
+            text = unpaged
+            ctx.note("a printed page: running headers, footers and page breaks removed")
         dumped = lynx.to_markdown(text)
         if dumped is not None:
             text = dumped
