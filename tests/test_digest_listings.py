@@ -178,3 +178,17 @@ def test_page_counters_inside_a_digest_are_not_page_breaks() -> None:
 
     text = "A title\n\nWe train on 1/2 of the data and 3/4 of the labels.\n\nScores 1/3\n\nOther 2/7\n"
     assert printed.strip_page_furniture(text) is None
+
+
+def test_an_arxiv_daily_readme_table() -> None:
+    """The table GitHub "arxiv-daily" READMEs keep: bold dates and titles, "et.al." authors, the
+    PDF column a link whose text is the ID, "null" for no code."""
+    result = parse("arxiv_daily_readme_table.md")
+    got = [(e.title, e.arxiv_id, e.published, e.authors, e.links, e.abstract) for e in result.entries]
+    assert got == [
+        ("Long-Context Video Understanding with Sparse Memory", "2406.01234", "2024-06-04", ("J. Smith",), (), ""),
+        ("Temporal Grounding in the Wild: A Benchmark", "2406.04321", "2024-06-03", ("A. Kumar",),
+         ("https://github.com/ak/tgw",), ""),
+        ("VideoAgent: Memory-Augmented Agents", "2406.05555", "2024-06-03", ("Y. Fan",), (), ""),
+    ]
+    assert all(e.authors_count is None for e in result.entries)  # "et al.": more authors than named

@@ -30,6 +30,7 @@ _PAREN = re.compile(r"\([^()]{0,300}\)")
 _CATEGORY_LINE = re.compile(r"(?:[a-z-]+(?:\.[A-Za-z-]+)?)(?:\s+[a-z-]+(?:\.[A-Za-z-]+)?)*")
 _SUBMITTED = re.compile(r"Submitted\s+(?P<date>\d{1,2}\s+[A-Za-z]+,?\s+\d{4})", re.I)
 _MORE, _LESS = "▽ More", "△ Less"
+_ET_AL_END = re.compile(r"\s*,?\s*\bet\.?\s*al\.?\s*$", re.IGNORECASE)  # "J. Smith et.al." -> "J. Smith"
 _AND = re.compile(r"\s*(?:,\s*and\s+|\band\s+|&|;|,)\s*")
 
 
@@ -40,7 +41,7 @@ def _email_date(m: re.Match[str]) -> str | None:
 
 def split_authors(value: str) -> tuple[str, ...]:
     """`A (MIT), B and C` -> (A, B, C); affiliations in parentheses and "et al." dropped."""
-    text = collapse(_PAREN.sub(" ", value))
+    text = _ET_AL_END.sub("", collapse(_PAREN.sub(" ", value)))
     names = [n.strip(" .,") if n.strip().endswith(" .") else n.strip(" ,") for n in _AND.split(text)]
     return tuple(n for n in names if n and n.lower() not in {"et al", "et al.", "others"})
 

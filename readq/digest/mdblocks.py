@@ -29,6 +29,8 @@ _DETAILS = re.compile(r"\s*</?details[^>]*>\s*", re.IGNORECASE)
 TITLE_COLUMNS = ("title", "paper", "paper title", "name", "papers")
 LINK_COLUMNS = ("link", "links", "url", "code", "paper link", "pdf", "arxiv", "project", "github", "repo")
 CARD = "######"
+_EMPTY_CELLS = frozenset({"null", "none", "n/a", "na", "-", "—", "–", "tbd", "todo", "coming soon"})
+_ONE_LINK = re.compile(r"\[[^\]\n]*\]\((?P<url>[^)\s]+)\)")
 
 
 def tables_and_details(lines: list[str]) -> tuple[list[str], list[int]] | None:
@@ -106,10 +108,26 @@ def _table_cards(block: list[str]) -> list[tuple[int, list[str]]] | None:
             continue
         card = [f"{CARD} {cells[title_col]}"]
         for k, cell in enumerate(cells):
-            if k == title_col or not cell or k >= len(header):
+            value = _unbold(cell)
+            if k == title_col or not value or value.casefold() in _EMPTY_CELLS or k >= len(header):
                 continue
             name = header[k]
-            card += ["", cell if name in LINK_COLUMNS or not name else f"{rows[0][k].strip('*_ ')}: {cell}"]
+            if name in LINK_COLUMNS or not name:
+                link = _ONE_LINK.fullmatch(value)
+                card += ["", link["url"] if link else value]  # a bare URL: its text is often just the ID
+            elif "date" in name:
+                card += ["", f"Published: {value}"]
+            else:
+                card += ["", f"{rows[0][k].strip('*_ ')}: {value}"]
         card.append("")
         cards.append((r, card))
     return cards
+
+
+def _unbold(cell: str) -> str:
+    """A cell's value without the bold or italic markers wrapping all of it."""
+    value = cell.strip()
+    for mark in ("**", "__", "*", "_"):
+        if len(value) > 2 * len(mark) and value.startswith(mark) and value.endswith(mark):
+            return value[len(mark):-len(mark)].strip()
+    return value

@@ -27,7 +27,7 @@ _FIELD = re.compile(
 IGNORED_FIELDS = ("pdf", "subject", "categor", "comment", "keyword", "journal", "doi", "msc", "acm")
 # An arXiv subject list on its own line: "Audio and Speech Processing (eess.AS); Sound (cs.SD)".
 CATEGORIES = re.compile(r"[^()\n]{2,80}\((?:[a-z-]+\.[A-Za-z-]+|[a-z-]+)\)(?:\s*;\s*[^()\n]{2,80}\((?:[a-z-]+\.[A-Za-z-]+|[a-z-]+)\))*")
-_ET_AL = re.compile(r"\bet\.? al\b|\band others\b", re.IGNORECASE)
+_ET_AL = re.compile(r"\bet\.?\s*al\b|\band others\b", re.IGNORECASE)
 _SUBMITTED_BY = re.compile(r"submitted by.{0,60}", re.I)  # "Submitted by![avatar](…)user" loses the space
 _PUBLISHED = re.compile(r"(?:published|submitted)(?: on)?\s+(?P<date>.+)", re.I)
 _COMMENTS = re.compile(r"\d[\d,]*\s+comments?", re.I)
