@@ -45,7 +45,11 @@ if TYPE_CHECKING:
 @pass_ctx
 @guarded
 def import_cmd(obj: Ctx, paths: Sequence[str], as_json: bool, quiet: bool, no_index: bool, dry_run: bool) -> None:
-    """Ingest digest files, folders (recursively) or - for stdin."""
+    """Ingest digest files, folders (recursively) or - for stdin.
+
+    Any saved paper list: Hugging Face and arXiv pages (text, Markdown, HTML, MHTML, PDF text,
+    lynx dumps), e-mails, Scholar alerts, and BibTeX, RIS, CSV, JSON or RSS files, readq's own
+    exports included. --dry-run shows how each file is read."""
     from readq.ingest import import_paths
 
     if dry_run:
