@@ -38,6 +38,7 @@ LAYOUTS = {
     "bibtex": "BibTeX file (readq's export, Zotero, arXiv, Google Scholar, hand-written .bib)",
     "ris": "RIS file (readq's export, Zotero, EndNote, Mendeley)",
     "bylines": "search results or alerts (title, \"Authors - Venue, Year\", snippet; e.g. Google Scholar)",
+    "link-list": "a plain list of titles, each with its arXiv or Hugging Face link or arXiv ID",
     "records": "a list of papers with labelled fields (Title:/Authors:/Abstract:/Link:)",
     "unknown": "not recognised as a paper list",
     "empty": "empty file",

@@ -192,3 +192,24 @@ def test_an_arxiv_daily_readme_table() -> None:
         ("VideoAgent: Memory-Augmented Agents", "2406.05555", "2024-06-03", ("Y. Fan",), (), ""),
     ]
     assert all(e.authors_count is None for e in result.entries)  # "et al.": more authors than named
+
+
+@pytest.mark.parametrize("name", ["linklist_titles_with_links.txt", "linklist_numbered_ids.txt"])
+def test_plain_lists_of_titles_with_ids(name: str) -> None:
+    result = parse(name)
+    assert result.layout == "link-list"
+    assert [(e.title, e.arxiv_id) for e in result.entries] == [
+        ("Long-Context Video Understanding with Sparse Memory", "2406.01234"),
+        ("Temporal Grounding in the Wild: A Benchmark", "2406.04321"),
+        ("VideoAgent: Memory-Augmented Agents", "2406.05555"),
+    ]
+
+
+def test_prose_that_cites_papers_is_not_a_link_list() -> None:
+    from readq.digest import linklist
+
+    prose = ("We build on prior work on sparse memory (arXiv:2406.01234), which showed that a compact store of "
+             "frames suffices, and extend it in several ways described below in detail.\n"
+             "See https://arxiv.org/abs/2406.04321 for the benchmark.\nOnly one line here is a title.\n")
+    assert not linklist.looks_like(prose)
+    assert parse_bytes(prose.encode(), source="p.txt", today=TODAY).entries == ()

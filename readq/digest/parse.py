@@ -11,7 +11,7 @@ import datetime as _dt
 import re
 
 from readq.digest import (
-    arxiv, bibtex, bylines, csv_papers, dates, hf_cards, hf_text, hf_trending, html, json_papers, lynx, markdown, mime, printed,
+    arxiv, bibtex, bylines, csv_papers, dates, hf_cards, hf_text, hf_trending, html, json_papers, linklist, lynx, markdown, mime, printed,
     records, ris, sniff, xml_feeds,
 )
 from readq.digest.context import Context
@@ -90,7 +90,7 @@ def _dispatch(text: str, ctx: Context) -> tuple[list[Entry], str]:
         entries, layout = hf_trending.parse(lines, ctx)
         if entries:
             return entries, layout
-    for listing in (bylines, records):  # search results; labelled records
+    for listing in (bylines, records, linklist):  # search results; labelled records; title + ID lines
         if listing.looks_like(text):
             entries, layout = listing.parse(lines, ctx)
             if entries:
