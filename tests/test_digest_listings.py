@@ -213,3 +213,11 @@ def test_prose_that_cites_papers_is_not_a_link_list() -> None:
              "See https://arxiv.org/abs/2406.04321 for the benchmark.\nOnly one line here is a title.\n")
     assert not linklist.looks_like(prose)
     assert parse_bytes(prose.encode(), source="p.txt", today=TODAY).entries == ()
+
+
+def test_a_lead_in_line_over_links_is_no_paper() -> None:
+    """Without Hugging Face chrome, "Heading:" over a block of links is not a title and its abstract."""
+    text = ("Papers I want to read this week:\n\nhttps://arxiv.org/abs/2406.01234\n"
+            "https://arxiv.org/abs/2406.04321 and https://huggingface.co/papers/2406.05555 plus "
+            "https://arxiv.org/abs/2406.05556 and more https://arxiv.org/abs/2406.05557\n")
+    assert parse_bytes(text.encode(), source="x.txt", today=TODAY).entries == ()

@@ -352,11 +352,19 @@ def _plausible(drafts: list[Draft], has_meta: bool) -> bool:
     """Without HF chrome, most pairs must look like (title, abstract) to count as a digest."""
     if not drafts:
         return False
-    good = sum(
-        1
-        for d in drafts
-        if title_like(d.title) and d.has_abstract and plausible_abstract(" ".join(d.abstract))
-    )
+    good = sum(1 for d in drafts if _paper_like(d))
     if has_meta:
         return good >= max(1, len(drafts) // 2) and sum(d.has_meta for d in drafts) >= 1
     return good >= max(1, (len(drafts) * 3 + 3) // 4)
+
+
+_URL = re.compile(r"\S*://\S+")
+
+
+def _paper_like(d: Draft) -> bool:
+    """A title and an abstract of prose: not a lead-in line ("Papers for this week:") over a
+    list of links."""
+    if not (title_like(d.title) and d.has_abstract) or d.title.rstrip().endswith(":"):
+        return False
+    abstract = " ".join(d.abstract)
+    return plausible_abstract(_URL.sub("", abstract) if "://" in abstract else abstract)
