@@ -22,6 +22,7 @@ LAYOUTS = {
     "hf-daily": "Hugging Face page text with per-paper metadata lines",
     "hf-trending": "Hugging Face trending page text",
     "hf-cards": "Hugging Face listing copied as text, cards without abstracts",
+    "hf-paper": "one Hugging Face paper page copied as text",
     "markdown": "Markdown capture (web clipper, note app or converter)",
     "html": "saved HTML page",
     "arxiv-listing": "arXiv listing (Title:/Authors:/Abstract: fields)",

@@ -221,3 +221,18 @@ def test_a_lead_in_line_over_links_is_no_paper() -> None:
             "https://arxiv.org/abs/2406.04321 and https://huggingface.co/papers/2406.05555 plus "
             "https://arxiv.org/abs/2406.05556 and more https://arxiv.org/abs/2406.05557\n")
     assert parse_bytes(text.encode(), source="x.txt", today=TODAY).entries == ()
+
+
+def test_a_paper_page_copied_as_text() -> None:
+    """The DeepSeek-V4 page of tests/data/captures (the web clipper's capture) as select-all + copy
+    gives it, written in the page's order: the comments, similar papers and citing models below
+    "Community" are mentions, not papers."""
+    path = ROOT / "tests" / "data" / "captures" / "hf_paper_page_2604.14125_plaintext.txt"
+    result = parse_bytes(path.read_bytes(), source=path.name, today=TODAY)
+    (paper,) = result.entries
+    assert result.layout == "hf-paper"
+    assert (paper.title, paper.arxiv_id, paper.upvotes, paper.authors_count) == (
+        "DeepSeek-V4: Scaling Sparse Attention to Million-Token Contexts", "2604.14125", 1090, 45)
+    assert paper.authors == ("Aixin Liu", "Bei Feng", "Bing Xue", "Bingxuan Wang")
+    assert paper.abstract.startswith("We present DeepSeek-V4") and paper.abstract.endswith("DeepSeek-V4.")
+    assert paper.published and paper.published.endswith("-04-15")

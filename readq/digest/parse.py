@@ -11,8 +11,8 @@ import datetime as _dt
 import re
 
 from readq.digest import (
-    arxiv, bibtex, bylines, csv_papers, dates, hf_cards, hf_text, hf_trending, html, json_papers, linklist, lynx, markdown, mime, printed,
-    records, ris, sniff, xml_feeds,
+    arxiv, bibtex, bylines, csv_papers, dates, hf_cards, hf_paper, hf_text, hf_trending, html, json_papers,
+    linklist, lynx, markdown, mime, printed, records, ris, sniff, xml_feeds,
 )
 from readq.digest.context import Context
 from readq.digest.decode import decode_with_codec, normalize_newlines, unquote
@@ -66,6 +66,10 @@ def _dispatch(text: str, ctx: Context) -> tuple[list[Entry], str]:
         found_cards = hf_cards.parse(text.split("\n"), ctx)
         if found_cards:
             return found_cards, "hf-cards"
+    if hf_paper.looks_like(text):  # one paper's page copied as text
+        entries, layout = hf_paper.parse(text, ctx)
+        if entries:
+            return entries, layout
     first = _first_line(text, 50)
     if is_furniture(first):  # HF page text starts with its chrome: never Markdown or arXiv
         if sniff.is_hf_trending(text):
