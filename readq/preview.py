@@ -23,6 +23,7 @@ LAYOUTS = {
     "hf-trending": "Hugging Face trending page text",
     "hf-cards": "Hugging Face listing copied as text, cards without abstracts",
     "hf-paper": "one Hugging Face paper page copied as text",
+    "hf-items": "a Hugging Face collection, organisation or user page copied as text (\"Paper • ID\" items)",
     "markdown": "Markdown capture (web clipper, note app or converter)",
     "html": "saved HTML page",
     "arxiv-listing": "arXiv listing (Title:/Authors:/Abstract: fields)",

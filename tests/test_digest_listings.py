@@ -236,3 +236,13 @@ def test_a_paper_page_copied_as_text() -> None:
     assert paper.authors == ("Aixin Liu", "Bei Feng", "Bing Xue", "Bingxuan Wang")
     assert paper.abstract.startswith("We present DeepSeek-V4") and paper.abstract.endswith("DeepSeek-V4.")
     assert paper.published and paper.published.endswith("-04-15")
+
+
+@pytest.mark.parametrize("name", ["hf_collection_plaintext.txt", "hf_collection_markdown.md"])
+def test_a_hugging_face_collection(name: str) -> None:
+    """Papers are "Paper • ID • Published DATE • VOTES" items; a model in the same collection is not one."""
+    result = parse(name)
+    got = [(e.arxiv_id, e.published, e.upvotes, e.abstract, e.links) for e in result.entries]
+    assert got[:2] == [("2404.03384", "2024-04-04", 2, "", ()), ("2403.06977", "2024-03-11", 29, "", ())]
+    assert len(got) == (3 if name.endswith(".txt") else 2)
+    assert all("OpenGVLab" not in e.title for e in result.entries)

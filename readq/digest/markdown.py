@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from readq.digest import dates, meta
+from readq.digest import dates, hf_items, meta
 from readq.digest.arxiv import split_authors
 from readq.digest.context import Context, Draft
 from readq.digest.furniture import is_furniture
@@ -376,6 +376,8 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
                         if "#" not in link.url:
                             target.arxiv_id = target.arxiv_id or aid
                         continue
+                    if link.text.strip() and link.url.rstrip("/").endswith("huggingface.co/" + link.text.strip()):
+                        continue  # a model, dataset or space listed beside the papers, named by its repo id
                     if cur is not None and not _is_chrome_url(link.url) and (kind == "url" or len(item.links) <= 2):
                         cur.links.append(link.url)
                         cur.listed_links = cur.listed_links or _is_listing_link(link.url)
@@ -402,6 +404,13 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
                 elif cur.upvotes is None and not votes_first:
                     cur.upvotes, cur.has_meta = votes, True  # type: ignore[assignment]
                 continue  # a count after the votes is the comment count
+            if "•" in s and cur is not None and not crossed:  # a Hugging Face collection's item line
+                hf_item = hf_items.item(s, ctx)
+                if hf_item is not None:
+                    _apply(cur, hf_item)
+                    continue
+                if hf_items.OTHER_ITEM.fullmatch(s):
+                    continue  # a model, dataset or space in the same collection
             found = _meta_pieces(s, ctx)
             if found is not None:
                 if set(found) == {"submitted"}:  # a card's "Submitted by" line: the next card begins

@@ -11,7 +11,7 @@ import datetime as _dt
 import re
 
 from readq.digest import (
-    arxiv, bibtex, bylines, csv_papers, dates, hf_cards, hf_paper, hf_text, hf_trending, html, json_papers,
+    arxiv, bibtex, bylines, csv_papers, dates, hf_cards, hf_items, hf_paper, hf_text, hf_trending, html, json_papers,
     linklist, lynx, markdown, mime, printed, records, ris, sniff, xml_feeds,
 )
 from readq.digest.context import Context
@@ -68,6 +68,10 @@ def _dispatch(text: str, ctx: Context) -> tuple[list[Entry], str]:
             return found_cards, "hf-cards"
     if hf_paper.looks_like(text):  # one paper's page copied as text
         entries, layout = hf_paper.parse(text, ctx)
+        if entries:
+            return entries, layout
+    if hf_items.looks_like(text) and "](" not in text[: hf_items.SAMPLE]:  # a collection copied as text
+        entries, layout = hf_items.parse(text.split("\n"), ctx)
         if entries:
             return entries, layout
     first = _first_line(text, 50)
