@@ -246,3 +246,24 @@ def test_a_hugging_face_collection(name: str) -> None:
     assert got[:2] == [("2404.03384", "2024-04-04", 2, "", ()), ("2403.06977", "2024-03-11", 29, "", ())]
     assert len(got) == (3 if name.endswith(".txt") else 2)
     assert all("OpenGVLab" not in e.title for e in result.entries)
+
+
+def test_chinese_field_labels_and_numbered_headings() -> None:
+    """A digest written with Chinese labels (作者, 链接, 摘要; 中文摘要 is a translation, not the
+    abstract) under "## 1. Title" headings."""
+    result = parse("markdown_chinese_labels.md")
+    got = [(e.title, e.arxiv_id, e.authors, e.abstract) for e in result.entries]
+    assert got == [
+        ("Long-Context Video Understanding with Sparse Memory", "2406.01234", ("J. Smith", "K. Lee"),
+         "We present a method for long-context video understanding that keeps a sparse memory of salient frames."),
+        ("Temporal Grounding in the Wild: A Benchmark", "2406.04321", ("A. Kumar", "B. Chen"),
+         "Temporal grounding localizes moments described in language. We collect a benchmark."),
+    ]
+
+
+def test_a_bold_abstract_label_is_not_part_of_the_abstract() -> None:
+    text = ("## Paper One: A Study\n- **Authors:** A. B, C. D\n- **Abstract:** We present a thing. It works well.\n"
+            "- https://arxiv.org/abs/2406.01234\n\n## Paper Two: Another\n- **Authors:** E. F\n"
+            "- **Abstract:** Second abstract here. Also fine.\n- https://arxiv.org/abs/2406.04321\n")
+    entries = parse_bytes(text.encode(), source="y.md", today=TODAY).entries
+    assert [e.abstract for e in entries] == ["We present a thing. It works well.", "Second abstract here. Also fine."]

@@ -57,8 +57,9 @@ _BRACKET_JUNK = re.compile(r"!?\[|\]|\]\[[^\]\s]{0,40}\]|\[!|\[[^\[\]\n]{1,40}\]
 _FENCE = re.compile(r"(?:`{3,}|~{3,})[\w-]*")
 _BARE_URL = re.compile(r"<?(?P<url>(?:https?://|www\.)\S{1,2000}?)>?")
 _HTML_COMMENT = re.compile(r"<!--.*?-->")
-_ABSTRACT_LABEL = re.compile(r"(?:abstract|summary|tl;?dr)\s*[:.\-—]?\s*(?P<rest>.*)", re.I)
+_ABSTRACT_LABEL = re.compile(r"(?:\*\*|__)?(?:abstract|summary|tl;?dr)(?:\*\*|__)?\s*[:.\-—]?\s*(?:\*\*|__)?\s*(?P<rest>.*)", re.I)
 _BARE_NUMBER = re.compile(r"\d{1,6}")
+_NUMBERED = re.compile(r"^\d{1,3}[.)][ \t]+(?=\S)")
 
 GENERIC_LINK_TEXT = frozenset(
     "arxiv pdf paper abs abstract html hf hugging face huggingface page arxiv page paper page link "
@@ -270,7 +271,7 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
     def title_of(item: Line) -> tuple[str, Link | None] | None:
         if item.kind == "heading" and item.level in levels:
             link = _title_link(item)
-            text = link.text if link else _prose(item.text, refs, [])
+            text = _NUMBERED.sub("", link.text if link else _prose(item.text, refs, []))  # "## 3. Title"
             if text and not is_furniture(text) and text.casefold() not in SECTION_HEADINGS:
                 return text, link
             return None
@@ -383,7 +384,7 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
                         cur.listed_links = cur.listed_links or _is_listing_link(link.url)
                 continue
             # prose-like lines
-            s = item.text
+            s = mdmeta.english_label(item.text) if item.text[:12].isascii() is False else item.text
             if authors_next and cur is not None:  # `Authors:` with the names on the next line
                 authors_next = False
                 names = split_authors(_clean_inline(s))
@@ -436,7 +437,9 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
             label = _ABSTRACT_LABEL.fullmatch(s) if len(s) < MAX_MARKUP_LINE else None
             if label is None and len(s) < 40 and s[:1] in "*_<":  # `**Abstract**`, `<b>Abstract</b>`
                 label = _ABSTRACT_LABEL.fullmatch(_clean_inline(s))
-            if label is not None and (label["rest"] == "" or s[:8].lower().startswith("abstract") and ":" in s[:12]):
+            bare = s.lstrip("*_ ")  # `**Abstract:** text`
+            if label is not None and (label["rest"] == "" or bare[:8].lower().startswith(("abstract", "summary", "tl;dr", "tldr"))
+                                      and ":" in bare[:14]):
                 s = label["rest"]
                 if not s:
                     continue

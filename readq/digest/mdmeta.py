@@ -24,6 +24,26 @@ _FIELD = re.compile(
     r"journal(?:-ref)?|doi|msc(?: class)?|acm(?: class)?)\s*[:：]\s*(?P<value>.*)",
     re.I,
 )
+# Labels of digests written in Chinese, as the English labels above (a translated abstract is a
+# comment: the English one is the paper's).
+_CJK_LABELS = {
+    "作者": "Authors", "摘要": "Abstract", "英文摘要": "Abstract", "中文摘要": "Comments", "链接": "Link",
+    "论文链接": "Paper link", "论文地址": "Paper link", "地址": "Link", "标题": "Title", "题目": "Title",
+    "论文标题": "Title", "日期": "Date", "发布日期": "Published", "发表日期": "Published", "发布时间": "Published",
+    "机构": "Organization", "单位": "Organization", "代码": "Code", "项目主页": "Project page", "关键词": "Keywords",
+    "分类": "Categories", "评论": "Comments", "备注": "Comments", "总结": "Comments", "点评": "Comments",
+}
+_CJK_LABEL = re.compile(r"(?P<pre>[ \t]*(?:[-*•+][ \t]+)?(?:\*\*|__)?)(?P<label>[\u4e00-\u9fff]{2,4})(?P<post>(?:\*\*|__)?[ \t]*[:：])")
+
+
+def english_label(line: str) -> str:
+    """A line opening with a Chinese field label ("**作者**：") with the English one instead."""
+    m = _CJK_LABEL.match(line)
+    if m is None or m["label"] not in _CJK_LABELS:
+        return line
+    return m["pre"] + _CJK_LABELS[m["label"]] + m["post"].replace("：", ":") + line[m.end():]
+
+
 IGNORED_FIELDS = ("pdf", "subject", "categor", "comment", "keyword", "journal", "doi", "msc", "acm")
 # An arXiv subject list on its own line: "Audio and Speech Processing (eess.AS); Sound (cs.SD)".
 CATEGORIES = re.compile(r"[^()\n]{2,80}\((?:[a-z-]+\.[A-Za-z-]+|[a-z-]+)\)(?:\s*;\s*[^()\n]{2,80}\((?:[a-z-]+\.[A-Za-z-]+|[a-z-]+)\))*")

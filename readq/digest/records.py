@@ -26,6 +26,7 @@ from readq.digest.context import Context, Draft
 from readq.digest.furniture import is_furniture
 from readq.digest.links import arxiv_id_from_label, arxiv_id_from_url, find_urls
 from readq.digest.mdinline import render
+from readq.digest.mdmeta import english_label
 from readq.model import Entry
 
 SAMPLE = 200_000
@@ -60,7 +61,9 @@ _SNIFF_FIELD = re.compile(
 
 
 def _field(line: str) -> tuple[str, str] | None:
-    """(role, value) for a labelled line readq knows, else None."""
+    """(role, value) for a labelled line readq knows (Chinese labels too), else None."""
+    if not line[:16].isascii():
+        line = english_label(line)
     m = _FIELD.match(line)
     if m is None:
         return None
