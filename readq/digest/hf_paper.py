@@ -40,7 +40,10 @@ def looks_like(text: str) -> bool:
         if len(s) > 300:
             return False
         if _ID_LINE.fullmatch(s):
-            return any(t.casefold() == "abstract" for _, t in head[k + 1:]) or "\nAbstract\n" in text[:50_000]
+            after = [t for _, t in head[k + 1:]]
+            if any(_ID_LINE.fullmatch(t) for t in after):
+                return False  # a list of papers (an arXiv mailing), not one paper's page
+            return any(t.casefold() == "abstract" for t in after) or "\nAbstract\n" in text[:50_000]
     return False
 
 
