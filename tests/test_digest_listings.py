@@ -267,3 +267,13 @@ def test_a_bold_abstract_label_is_not_part_of_the_abstract() -> None:
             "- **Abstract:** Second abstract here. Also fine.\n- https://arxiv.org/abs/2406.04321\n")
     entries = parse_bytes(text.encode(), source="y.md", today=TODAY).entries
     assert [e.abstract for e in entries] == ["We present a thing. It works well.", "Second abstract here. Also fine."]
+
+
+def test_other_bullets_in_metadata_lines() -> None:
+    """A digest re-typed by an editor that prints ● and ∙ where the page had • and ·."""
+    path = sorted(ROOT.joinpath("sample_digests").glob("004_*.txt"))[0]
+    plain = parse_bytes(path.read_bytes(), source=path.name, today=TODAY)
+    other = path.read_text(encoding="utf-8").replace("•", "●").replace("·", "∙")
+    result = parse_bytes(other.encode(), source="b.txt", today=TODAY)
+    fields = lambda e: (e.title, e.abstract, e.authors_count, e.org, e.published, e.upvotes)  # noqa: E731
+    assert [fields(e) for e in result.entries] == [fields(e) for e in plain.entries]

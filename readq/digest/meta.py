@@ -13,8 +13,9 @@ from readq.digest import dates
 
 MAX_META = 120
 
-AUTHORS_COUNT = re.compile(r"[•·*\-]?\s*(?P<n>\d{1,5})\s+authors?", re.IGNORECASE)
-SEPARATORS = frozenset({"·", "•", "-", "|", "—"})
+# Bullets as pages, editors and converters print them: • · * - ● ◦ ▪ ‣ ∙ ○ ■
+AUTHORS_COUNT = re.compile(r"[•·*\-●◦▪‣∙○■]?\s*(?P<n>\d{1,5})\s+authors?", re.IGNORECASE)
+SEPARATORS = frozenset({"·", "•", "-", "|", "—", "●", "∙"})
 # "Dec 13, 2024 13" / "May 28 7" / "Published on Jan 3" / "Published on Jan 3, 2025".
 HF_DATE = re.compile(
     r"(?:(?:Published|Submitted)(?:\s+on)?:?\s+)?"
@@ -81,7 +82,7 @@ def is_stars(line: str) -> bool:
 # Characters a metadata line can start with (after stripping): separators and the bullets, signs
 # and arrows above, decimal digits (checked apart), and the letters that start a month name,
 # "Published"/"Submitted" or "upvotes", in either case; "ſ" because IGNORECASE lets it match "s".
-_META_START = frozenset("·•-|—*+▲⬆↑JFMASONDPUjfmasondpuſ")
+_META_START = frozenset("·•-|—*+▲⬆↑●◦▪‣∙○■JFMASONDPUjfmasondpuſ")
 # Any line a metadata pattern fully matches; a cheap C-level reject before the exact checks.
 _ANY_META = re.compile(
     "|".join(re.sub(r"\(\?P<\w+>", "(?:", p.pattern) for p in (AUTHORS_COUNT, HF_DATE, UPVOTES, UPVOTES_LABEL)),
