@@ -160,8 +160,9 @@ def test_mirror_capture_cut_off_last_paper_is_kept_with_a_warning() -> None:
 
 DAILY = json.loads((CAPTURES / "hf_daily_2026-04-16.expected.json").read_text(encoding="utf-8"))
 # The same page saved several ways: a web clipper's Markdown, File > Save Page As, select-all +
-# copy, a reader service, copy-as-Markdown, and a text-browser dump written in lynx's conventions
-# (`make_lynx_dump.py`).
+# copy, a reader service, copy-as-Markdown, a text-browser dump written in lynx's conventions
+# (`make_lynx_dump.py`), and the saved HTML converted by html2text 2025.4.15 (default options, and
+# `ignore_links`) and by markdownify 1.2.3 (`heading_style="ATX"`), as capture tools use them.
 DAILY_CAPTURES = sorted(CAPTURES.glob("hf_daily_2026-04-16_*.*"))
 DAILY_CAPTURES = [p for p in DAILY_CAPTURES if p.suffix != ".json"]
 
@@ -176,7 +177,7 @@ def test_daily_page_without_abstracts(path: Path) -> None:
     result = parse(path)
     got = {e.title: e for e in result.entries}
     assert sorted(got) == sorted(w["title"] for w in DAILY.values())
-    has_links = not path.name.endswith("_plaintext.txt")  # a plain-text copy has no links, so no arXiv IDs
+    has_links = not path.name.endswith(("_plaintext.txt", "_nolinks.md"))  # no links, so no arXiv IDs
     for arxiv_id, want in DAILY.items():
         e = got[want["title"]]
         assert e.arxiv_id == (arxiv_id if has_links else None)

@@ -6,6 +6,8 @@ merely contains these words is never dropped.
 
 from __future__ import annotations
 
+import re
+
 FURNITURE: frozenset[str] = frozenset(
     s.casefold()
     for s in (
@@ -62,11 +64,40 @@ FURNITURE: frozenset[str] = frozenset(
 SUBSCRIBE = "Subscribe"
 
 
+_GLUED_WORD = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Z][a-z]+|[a-z]+")
+
+
 def is_furniture(line: str) -> bool:
-    """A whole line of page chrome."""
+    """A whole line of page chrome, also when a converter glued its link texts together
+    ("TOSPrivacyAbout", "Log InSign Up")."""
     if len(line) > 80:
         return False
-    return " ".join(line.split()).casefold() in FURNITURE
+    folded = " ".join(line.split()).casefold()
+    if folded in FURNITURE:
+        return True
+    first = _GLUED_WORD.match(line)
+    if first is None or first.group().casefold() not in _FIRST_WORDS or len(line) < 8 or not line.isascii():
+        return False  # (most lines: their first word starts no chrome entry)
+    words = _GLUED_WORD.findall(line.replace(" ", ""))
+    return len(words) >= 2 and "".join(words) == line.replace(" ", "") and _glued(words)
+
+
+_FIRST_WORDS = frozenset(
+    words[0].casefold() for entry in FURNITURE if (words := _GLUED_WORD.findall(entry.title()))
+)
+
+
+def _glued(words: list[str]) -> bool:
+    """Whether consecutive pieces rebuild chrome entries ("Log" + "In" is "Log In")."""
+    k = 0
+    while k < len(words):
+        for end in range(len(words), k, -1):
+            if " ".join(words[k:end]).casefold() in FURNITURE:
+                k = end
+                break
+        else:
+            return False
+    return True
 
 
 def split_glued_subscribe(line: str) -> str | None:

@@ -33,7 +33,7 @@ from readq.digest.links import arxiv_id_from_url, find_urls
 from readq.digest.mdinline import Link, plain, render
 from readq.digest.mdlines import HEADING as _HEADING
 from readq.digest.mdblocks import tables_and_details
-from readq.digest.mdlines import attach_detached_links, front_matter, join_wrapped
+from readq.digest.mdlines import attach_detached_links, drop_dangling_close, front_matter, join_wrapped
 from readq.digest import mdmeta
 from readq.digest.mdmeta import apply as _apply
 from readq.digest.mdmeta import merge_pending as _merge_pending
@@ -59,6 +59,10 @@ _BARE_URL = re.compile(r"<?(?P<url>(?:https?://|www\.)\S{1,2000}?)>?")
 _HTML_COMMENT = re.compile(r"<!--.*?-->")
 _ABSTRACT_LABEL = re.compile(r"(?:\*\*|__)?(?:abstract|summary|tl;?dr)(?:\*\*|__)?\s*[:.\-—]?\s*(?:\*\*|__)?\s*(?P<rest>.*)", re.I)
 _BARE_NUMBER = re.compile(r"\d{1,6}")
+# `[[](video.mp4)](/papers/ID)`: a link around a link (a card's video), which CommonMark does not
+# nest; read as the outer link with the inner one's text.
+_NESTED_LINK = re.compile(r"\[\[(?P<text>[^\[\]\n]*)\]\([^()\s]*\)\]\(")
+_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^()\s]*\)")
 _NUMBERED = re.compile(r"^\d{1,3}[.)][ \t]+(?=\S)")
 
 GENERIC_LINK_TEXT = frozenset(
@@ -151,6 +155,8 @@ def _classify(lines: list[str], start: int, refs: dict[str, str], origin: list[i
     out: list[Line] = []
     for number, s in join_wrapped(lines[start:]):
         number += start
+        if "](" in s:
+            s = drop_dangling_close(_NESTED_LINK.sub(r"[\g<text>](", s) if "[[" in s else s)
         if origin is not None:  # lines rewritten from a table or details block: the source line
             number = origin[number - 1] + 1
         item = Line(number, s)
@@ -179,7 +185,8 @@ def _classify(lines: list[str], start: int, refs: dict[str, str], origin: list[i
             if body.endswith("\\") and not body.endswith("\\\\"):
                 body = body[:-1].rstrip()  # CommonMark's hard line break, not text
             item.text = body
-            if not h and (body.strip(" -·•*") == "" or _BRACKET_JUNK.fullmatch(body.strip())):
+            if not h and (body.strip(" -·•*") == "" or _BRACKET_JUNK.fullmatch(body.strip())
+                          or ("![" in body and _IMAGE.sub("", body).strip(" -·•*+[") == "")):  # `[* ![](avatar)`
                 item.kind = "skip"  # an empty list item, a lone separator, an image placeholder
                 out.append(item)
                 continue
@@ -396,7 +403,8 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
                 continue
             if user_next:
                 user_next = False
-                if len(s) <= 40 and " " not in s:
+                name = _IMAGE.sub("", s).strip()  # `![](…/avatars/…/akhaliq.png)akhaliq`
+                if len(name) <= 40 and " " not in name:
                     continue
             votes = mdmeta.vote_count(s) if len(s) <= 8 else False
             if votes is not False and votes is not True:  # a bare count: a card's votes or comments
@@ -405,6 +413,10 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
                 elif cur.upvotes is None and not votes_first:
                     cur.upvotes, cur.has_meta = votes, True  # type: ignore[assignment]
                 continue  # a count after the votes is the comment count
+            org = mdmeta.avatar_org(s) if s.startswith("![") and cur is not None and not crossed else None
+            if org and cur is not None and cur.org is None and not cur.abstract:
+                cur.org, cur.has_meta = org, True
+                continue
             if "•" in s and cur is not None and not crossed:  # a Hugging Face collection's item line
                 hf_item = hf_items.item(s, ctx)
                 if hf_item is not None:

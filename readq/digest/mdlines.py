@@ -48,22 +48,44 @@ def join_wrapped(lines: list[str]) -> list[tuple[int, str]]:
                 if nxt:
                     parts.append(nxt)
                 k += 1
-                if _open_brackets(" ".join(parts)) <= 0:
+                if _open_brackets(_join(parts)) <= 0:
                     break
-            joined = " ".join(parts)
+            joined = _join(parts)
             if _open_brackets(joined) == 0 and "](" in joined[len(s) - 1 :] or _open_brackets(joined) == 0 and "][" in joined:
                 s, j = joined, k
-        elif s.startswith("#") and j < n and _continues_heading(s, lines[j]):
+        elif s.startswith("#") and j < n and _continues_heading(s, lines[j], lines[j + 1] if j + 1 < n else ""):
             s, j = s + " " + lines[j].strip(), j + 1
+        while "](" in s and j < n and _open_target(s) and lines[j].strip() and len(s) < 2000:
+            s, j = s + lines[j].strip(), j + 1  # a link or image target broken by a converter's wrap
         out.append((i + 1, s))
         i = j
     return out
 
 
-def _continues_heading(heading: str, nxt: str) -> bool:
-    """`### A long title wrapped\n  onto an indented line` (a clipper's hard wrap): one heading."""
+def _join(parts: list[str]) -> str:
+    """Wrapped pieces of one logical line: joined by a space, except inside a link target a
+    converter broke (html2text wraps `(https://cdn-` / `avatars.huggingface.co/...)` at hyphens)."""
+    out = parts[0]
+    for part in parts[1:]:
+        at = out.rfind("](")
+        inside_url = at >= 0 and ")" not in out[at + 2:] and " " not in out[at + 2:]
+        out += ("" if inside_url else " ") + part
+    return out
+
+
+def _open_target(s: str) -> bool:
+    """The line ends inside a link target: `](https://cdn-` with no `)` or space after it."""
+    at = s.rfind("](")
+    return ")" not in s[at + 2:] and " " not in s[at + 2:]
+
+
+def _continues_heading(heading: str, nxt: str, after: str = "") -> bool:
+    """`### A long title wrapped\n  onto an indented line` (a clipper's hard wrap), or onto a short
+    unindented line that ends the block (html2text wraps headings at 78 columns): one heading."""
     body = nxt.lstrip(" ")
     indent = len(nxt) - len(body)
+    if indent == 0 and len(heading) >= 60 and not after.strip():
+        indent = 1  # wrapped at the converter's width, the rest alone before a blank line
     return (
         1 <= indent <= 4 and 0 < len(body) < 200 and body[0] not in "-*+#>[!|<`"
         and not body[0].isdecimal() and heading[-1] not in ".:!?" and _HEADING.fullmatch(heading) is not None
@@ -148,3 +170,17 @@ def attach_detached_links(lines: list[str]) -> list[str]:
                 continue
         prev = i
     return out
+
+
+_CLOSE = re.compile(r"\]\((?:<[^<>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\)")
+
+
+def drop_dangling_close(line: str) -> str:
+    """A line that closes a link opened lines above (`· 45 authors](/papers/2604.14125)`, as
+    markdownify writes a link around a list and a blank line) without the `](target)` tail:
+    what is left is the text of the line."""
+    i = line.find("](")
+    if i < 0 or "[" in line[:i]:
+        return line
+    m = _CLOSE.match(line, i)
+    return line[:i] + line[m.end():] if m else line

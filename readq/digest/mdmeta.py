@@ -141,6 +141,9 @@ def meta_pieces(s: str, ctx: Context) -> dict[str, object] | None:
 
 def _piece(piece: str, ctx: Context) -> dict[str, object] | None:
     n = meta.authors_count(piece)
+    if n is None and piece[-1:].isdecimal():  # "45 authors 4": the card's comment count follows, its link gone
+        head, _, tail = piece.rpartition(" ")
+        n = meta.authors_count(head) if tail.isdecimal() and len(tail) <= 6 else None
     if n is not None:
         return {"authors_count": n}
     n = meta.upvotes(piece)
@@ -280,3 +283,13 @@ def checklist_meta(s: str, refs: Mapping[str, str], ctx: Context) -> dict[str, o
     if links:
         found["links"] = links
     return found if found or unknown or s.strip() else None
+
+
+_AVATAR_NAME = re.compile(r"!\[[^\]\n]*\]\([^()\s]*avatars?[^()\s]*\)[ \t]*(?P<name>[^\[\]()!\n]{1,80}?)(?:[ \t]+\d{1,6})?")
+
+
+def avatar_org(line: str) -> str | None:
+    """The organisation of a card converted without its links: its avatar image, then its name
+    (and the comment count whose link is gone): `![](…/avatars/…/Qwen.png)Qwen 5`."""
+    m = _AVATAR_NAME.fullmatch(line.strip())
+    return m["name"].strip() if m and m["name"].strip() else None

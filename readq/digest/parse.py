@@ -75,7 +75,11 @@ def _dispatch(text: str, ctx: Context) -> tuple[list[Entry], str]:
         if entries:
             return entries, layout
     first = _first_line(text, 50)
-    if is_furniture(first):  # HF page text starts with its chrome: never Markdown or arXiv
+    if is_furniture(first):  # HF page text starts with its chrome: never arXiv
+        if sniff.is_markdown(text) and sniff.has_headings(text):  # a page converted to Markdown, links dropped
+            entries, layout = markdown.parse(text.split("\n"), ctx)
+            if entries:
+                return entries, layout
         if sniff.is_hf_trending(text):
             entries, layout = hf_trending.parse(text.split("\n"), ctx)
             if entries:

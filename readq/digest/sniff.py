@@ -23,6 +23,8 @@ _MD_LINKED_TITLE = re.compile(
 _MD_PAPER_LINK = re.compile(r"\]\((?:https?://(?:www\.)?(?:huggingface\.co|arxiv\.org)/(?:papers|abs|pdf)/|/papers/)\d")
 _MD_BARE_PAPER = re.compile(r"(?:huggingface\.co/papers/|arxiv\.org/(?:abs|pdf)/)\d{4}\.\d{4,5}")
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.MULTILINE)
+_MD_CARD_META = re.compile(r"^[ \t]*(?:[·•*-][ \t]*)?\d{1,5} authors?\b|^[ \t]*Submitted by\b|^[ \t]*Published on\b",
+                           re.MULTILINE | re.IGNORECASE)
 _MD_REF_DEF = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S", re.MULTILINE)
 _PUBLISHED_ON = re.compile(r"^[ \t]*Published on [A-Z][a-z]{2,8}\.? \d", re.MULTILINE)
 _TRENDING_HEADER = re.compile(r"^[ \t]*Trending Papers[ \t]*$", re.MULTILINE | re.IGNORECASE)
@@ -45,6 +47,8 @@ def is_markdown(text: str) -> bool:
     headings = len(_MD_HEADING.findall(head))
     if headings >= 2 and (_MD_BARE_PAPER.search(head) or "](" in head):
         return True  # plain headings; the parser keeps only sections that look like papers
+    if headings >= 3 and _MD_CARD_META.search(head):
+        return True  # a page converted without its links: headings over HF card metadata
     if "[" not in head:
         return False
     linked = len(_MD_LINKED_TITLE.findall(head))
@@ -58,3 +62,8 @@ def is_markdown(text: str) -> bool:
 def is_hf_trending(text: str) -> bool:
     head = text[:SAMPLE]
     return _TRENDING_HEADER.search(head) is not None or len(_PUBLISHED_ON.findall(head)) >= 2
+
+
+def has_headings(text: str, at_least: int = 3) -> bool:
+    """At least this many Markdown headings in the sample."""
+    return len(_MD_HEADING.findall(text[:SAMPLE])) >= at_least
