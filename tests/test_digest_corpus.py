@@ -162,7 +162,8 @@ DAILY = json.loads((CAPTURES / "hf_daily_2026-04-16.expected.json").read_text(en
 # The same page saved several ways: a web clipper's Markdown, File > Save Page As, select-all +
 # copy, a reader service, copy-as-Markdown, a text-browser dump written in lynx's conventions
 # (`make_lynx_dump.py`), and the saved HTML converted by html2text 2025.4.15 (default options, and
-# `ignore_links`) and by markdownify 1.2.3 (`heading_style="ATX"`), as capture tools use them.
+# `ignore_links`, and `ignore_links` with `ignore_images`) and by markdownify 1.2.3
+# (`heading_style="ATX"`), as capture tools use them.
 DAILY_CAPTURES = sorted(CAPTURES.glob("hf_daily_2026-04-16_*.*"))
 DAILY_CAPTURES = [p for p in DAILY_CAPTURES if p.suffix != ".json"]
 

@@ -78,7 +78,7 @@ def is_furniture(line: str) -> bool:
     first = _GLUED_WORD.match(line)
     if first is None or first.group().casefold() not in _FIRST_WORDS or len(line) < 8 or not line.isascii():
         return False  # (most lines: their first word starts no chrome entry)
-    words = _GLUED_WORD.findall(line.replace(" ", ""))
+    words = [w for token in line.split() for w in _GLUED_WORD.findall(token)]
     return len(words) >= 2 and "".join(words) == line.replace(" ", "") and _glued(words)
 
 

@@ -414,6 +414,8 @@ def parse(lines: list[str], ctx: Context) -> tuple[list[Entry], str]:
                     cur.upvotes, cur.has_meta = votes, True  # type: ignore[assignment]
                 continue  # a count after the votes is the comment count
             org = mdmeta.avatar_org(s) if s.startswith("![") and cur is not None and not crossed else None
+            if org is None and votes_first and cur is not None and not cur.abstract and not cur.has_meta:
+                org = mdmeta.card_org(s) if _meta_pieces(s, ctx) is None else None  # "ByteDance Seed 12", links gone
             if org and cur is not None and cur.org is None and not cur.abstract:
                 cur.org, cur.has_meta = org, True
                 continue

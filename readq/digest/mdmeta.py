@@ -293,3 +293,15 @@ def avatar_org(line: str) -> str | None:
     (and the comment count whose link is gone): `![](…/avatars/…/Qwen.png)Qwen 5`."""
     m = _AVATAR_NAME.fullmatch(line.strip())
     return m["name"].strip() if m and m["name"].strip() else None
+
+
+_CARD_ORG = re.compile(r"(?P<name>[^\s\[\]()!#*|:][^\[\]()!#*|:]{0,58}?)[ \t]+\d{1,6}")
+
+
+def card_org(line: str) -> str | None:
+    """The organisation line of a card whose links a converter dropped: a short name and the
+    comment count ("ByteDance Seed 12"), on the line after the title of a card page."""
+    m = _CARD_ORG.fullmatch(line.strip())
+    if m is None or len(m["name"].split()) > 6 or m["name"].rstrip()[-1:] in ".?!,;":
+        return None
+    return m["name"].strip()

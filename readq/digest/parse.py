@@ -62,6 +62,10 @@ def _dispatch(text: str, ctx: Context) -> tuple[list[Entry], str]:
             return fmt.parse(text, ctx)
     if sniff.is_html(text):
         return html.parse(text, ctx)
+    if sniff.has_headings(text) and sniff.is_markdown(text):  # headings over card metadata, links dropped
+        entries, layout = markdown.parse(text.split("\n"), ctx)
+        if entries:
+            return entries, layout
     if hf_cards.looks_like(text) and "](" not in text[: hf_cards.SNIFF]:
         found_cards = hf_cards.parse(text.split("\n"), ctx)
         if found_cards:
