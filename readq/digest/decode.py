@@ -92,3 +92,19 @@ def unquote(text: str) -> str | None:
         _QUOTE_MARK.sub("", ln, count=1) if ln.lstrip().startswith(">") else "" for ln in text.split("\n")
     )
     return unquote(out) or out
+
+
+_INDENT = re.compile(r"^(?: {4,}|\t)", re.MULTILINE)
+
+
+def dedent(text: str) -> str | None:
+    """A page whose body a converter indented as one code block (4 spaces or a tab before most
+    lines): those lines lose the indentation most of them share; None when the text is not so."""
+    sample = [ln for ln in text[:_QUOTE_SAMPLE].split("\n") if ln.strip()]
+    indented = [ln for ln in sample if ln.startswith(("    ", "\t"))]
+    if len(sample) < 10 or len(indented) < 0.8 * len(sample):
+        return None
+    width = min(len(ln) - len(ln.lstrip(" ")) for ln in indented if ln.startswith(" ")) if any(
+        ln.startswith(" ") for ln in indented) else 0
+    prefix = " " * width if width else "\t"
+    return "\n".join(ln[len(prefix):] if ln.startswith(prefix) else ln for ln in text.split("\n"))

@@ -154,8 +154,21 @@ class _Meta:
         if not meta.could_be_meta(s):
             return False  # every abstract, most titles
         if s not in meta.SEPARATORS and not meta.could_match(s):
-            return False
-        return self.classify(s)[0] != _OTHER
+            return "·" in s and self.joined(s) is not None
+        return self.classify(s)[0] != _OTHER or ("·" in s and self.joined(s) is not None)
+
+    def joined(self, text: str) -> list[str] | None:
+        """The pieces of a metadata block printed on one line ("• 5 authors · Feb 21, 2025",
+        "MicrosoftResearch Microsoft Research · Oct 12, 2025 2"), or None: every piece is
+        metadata, except that the first may be an organisation."""
+        pieces = [p.strip() for p in text.split("·") if p.strip()]
+        if len(pieces) < 2:
+            return None
+        for k, piece in enumerate(pieces):
+            kind = self.classify(piece)[0] if meta.could_be_meta(piece) else _OTHER
+            if kind == _OTHER and (k > 0 or len(piece) > 80 or is_furniture(piece)):
+                return None
+        return pieces
 
     def classify(self, text: str) -> tuple[int, object]:
         """What `_apply_meta` makes of a stripped metadata line (before org/unknown)."""
@@ -258,6 +271,11 @@ def _is_chrome(text: str) -> bool:
 def _apply_meta(draft: Draft, lines: tuple[tuple[int, str], ...], memo: _Meta, ctx: Context) -> None:
     for number, text in lines:
         kind, value = memo.classify(text)
+        if kind == _OTHER and "·" in text:
+            pieces = memo.joined(text)
+            if pieces is not None:  # one line holding the whole block
+                _apply_meta(draft, tuple((number, p) for p in pieces), memo, ctx)
+                continue
         if kind == _SEPARATOR:
             continue
         if kind == _COUNT:

@@ -55,6 +55,10 @@ def join_wrapped(lines: list[str]) -> list[tuple[int, str]]:
                 s, j = joined, k
         elif s.startswith("#") and j < n and _continues_heading(s, lines[j], lines[j + 1] if j + 1 < n else ""):
             s, j = s + " " + lines[j].strip(), j + 1
+        elif s.startswith("#") and len(s) >= 60 and j + 2 < n and _HEADING.fullmatch(s):
+            run = _wrapped_run(lines, j)  # a heading a converter wrapped over several lines
+            if run:
+                s, j = " ".join([s, *(ln.strip() for ln in lines[j:j + run])]), j + run
         while "](" in s and j < n and _open_target(s) and lines[j].strip() and len(s) < 2000:
             s, j = s + lines[j].strip(), j + 1  # a link or image target broken by a converter's wrap
         out.append((i + 1, s))
@@ -71,6 +75,18 @@ def _join(parts: list[str]) -> str:
         inside_url = at >= 0 and ")" not in out[at + 2:] and " " not in out[at + 2:]
         out += ("" if inside_url else " ") + part
     return out
+
+
+def _wrapped_run(lines: list[str], j: int, most: int = 3) -> int:
+    """How many short unindented lines from `j` on continue a wrapped heading: a run of at most
+    `most` plain lines (no markup at their start) that a blank line ends; 0 when there is none."""
+    k = j
+    while k < len(lines) and k - j < most and lines[k].strip():
+        line = lines[k]
+        if line[:1] in " \t" or len(line) >= 80 or line.lstrip()[:1] in "-*+#>[!|<`":
+            return 0
+        k += 1
+    return k - j if k > j and (k == len(lines) or not lines[k].strip()) else 0
 
 
 def _open_target(s: str) -> bool:

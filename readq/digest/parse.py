@@ -15,7 +15,7 @@ from readq.digest import (
     linklist, lynx, markdown, mime, printed, records, ris, sniff, xml_feeds,
 )
 from readq.digest.context import Context
-from readq.digest.decode import decode_with_codec, normalize_newlines, unquote
+from readq.digest.decode import decode_with_codec, dedent, normalize_newlines, unquote
 from readq.digest.errors import DigestError, ParseResult
 from readq.digest.furniture import is_furniture
 from readq.digest.mdblocks import tables_and_details
@@ -158,6 +158,10 @@ def parse_text(text: str, *, source: str, today: _dt.date, unsafe: bool | None =
         if unquoted is not None:
             text = unquoted
             ctx.note("e-mail quote marks (>) removed")
+        flush = dedent(text) if text[:1] in " \t" or "\n    " in text[:2000] else None
+        if flush is not None:
+            text = flush
+            ctx.note("indented text (a code block) read without its indentation")
         unpaged = printed.strip_page_furniture(text) if printed.might_be_printed(text) else None
         if unpaged is not None:
             text = unpaged
