@@ -277,3 +277,37 @@ def test_other_bullets_in_metadata_lines() -> None:
     result = parse_bytes(other.encode(), source="b.txt", today=TODAY)
     fields = lambda e: (e.title, e.abstract, e.authors_count, e.org, e.published, e.upvotes)  # noqa: E731
     assert [fields(e) for e in result.entries] == [fields(e) for e in plain.entries]
+
+
+def test_a_metadata_block_printed_on_one_line() -> None:
+    """Some browsers copy a card's metadata inline: "• 3 authors · Feb 20, 2026" on one line."""
+    import re as _re
+
+    path = sorted(ROOT.joinpath("sample_digests").glob("004_*.txt"))[0]
+    plain = parse_bytes(path.read_bytes(), source=path.name, today=TODAY)
+    body = path.read_text(encoding="utf-8")
+    inline = _re.sub(r"\n[ \t]*·[ \t]*\n", " · ", body)  # "…authors\n·\nFeb 20, 2026" -> one line
+    assert inline != body
+    result = parse_bytes(inline.encode(), source="i.txt", today=TODAY)
+    fields = lambda e: (e.title, e.abstract, e.authors_count, e.org, e.published, e.upvotes)  # noqa: E731
+    assert [fields(e) for e in result.entries] == [fields(e) for e in plain.entries]
+
+
+def test_a_capture_indented_as_one_code_block() -> None:
+    path = ROOT / "tests" / "data" / "captures" / "hf_daily_2026-04-16_webclipper.md"
+    plain = parse_bytes(path.read_bytes(), source=path.name, today=TODAY)
+    indented = "\n".join("    " + ln if ln.strip() else ln for ln in path.read_text(encoding="utf-8").split("\n"))
+    result = parse_bytes(indented.encode(), source="x.md", today=TODAY)
+    assert [(e.title, e.arxiv_id, e.upvotes) for e in result.entries] == [
+        (e.title, e.arxiv_id, e.upvotes) for e in plain.entries]
+
+
+def test_a_heading_wrapped_over_three_lines() -> None:
+    text = ("# Digest\n\n#### Performance improvement of spatial semantic segmentation with enriched\n"
+            "audio features and agent-based error correction for DCASE 2025 Challenge Task\n4\n\n"
+            " - **Authors:** A. B, C. D\n - [arXiv](https://arxiv.org/abs/2506.21174)\n\nAn abstract of this paper, "
+            "long enough to be one. It has two sentences.\n\n#### Another Paper Title That Is Short\n\n"
+            " - **Authors:** E. F\n - [arXiv](https://arxiv.org/abs/2506.21175)\n\nAnother abstract. Two sentences.\n")
+    titles = [e.title for e in parse_bytes(text.encode(), source="w.md", today=TODAY).entries]
+    assert titles == ["Performance improvement of spatial semantic segmentation with enriched audio features and "
+                      "agent-based error correction for DCASE 2025 Challenge Task 4", "Another Paper Title That Is Short"]
