@@ -311,3 +311,12 @@ def test_a_heading_wrapped_over_three_lines() -> None:
     titles = [e.title for e in parse_bytes(text.encode(), source="w.md", today=TODAY).entries]
     assert titles == ["Performance improvement of spatial semantic segmentation with enriched audio features and "
                       "agent-based error correction for DCASE 2025 Challenge Task 4", "Another Paper Title That Is Short"]
+
+
+def test_outline_properties_as_in_logseq() -> None:
+    """`key:: value` properties under an outline item (Logseq, Obsidian Dataview)."""
+    result = parse("records_logseq_properties.md")
+    assert result.layout == "records"
+    assert [(e.arxiv_id, e.authors) for e in result.entries] == [
+        ("2406.01234", ("J. Smith", "K. Lee")), ("2406.04321", ("A. Kumar", "B. Chen"))]
+    assert result.entries[0].abstract.startswith("We present")
