@@ -101,6 +101,12 @@ def run(rounds: int, seed: int, workdir: Path, *, max_delay: float = 1.5) -> dic
               "seconds": round(time.perf_counter() - started, 1)}
     if lost or state_a != state_b:
         result["lost_ids"] = lost
+        by_b = {rec["id"]: rec for rec in state_b}
+        result["differences"] = sorted(  # (paper, field, on A, on B): what a failed run has to explain
+            (pid, key, str(rec.get(key))[:80], str(by_b.get(pid, {}).get(key))[:80])
+            for pid, rec in by_id.items() for key in set(rec) | set(by_b.get(pid, {}))
+            if rec.get(key) != by_b.get(pid, {}).get(key))[:20]
+        result["only_on"] = {"a": sorted(set(by_id) - set(by_b))[:10], "b": sorted(set(by_b) - set(by_id))[:10]}
     return result
 
 

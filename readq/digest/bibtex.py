@@ -9,6 +9,11 @@ unbalanced brace costs that entry (with a warning) and not the rest of the file,
 stays linear. Values and names become plain text (`readq.digest.tex`); readq's own export is recognised by
 its `readq:` keywords and read with ligatures off, as its escaping is exactly invertible.
 
+bibtexparser 2 (which the tests use to check readq's BibTeX export) is not the reader here: it is
+a pre-release, its LaTeX decoding (pylatexenc) does not invert readq's own escaping exactly, and
+readq would still have to map its entries to papers; on cut-off files the two keep the same
+entries.
+
 Mapping: title, abstract, author (split on `and` at brace depth 0, "Last, First" -> "First
 Last", "others" dropped), published from `date` or year/month/day (only a full date: no day is
 invented), arXiv ID from eprint/archivePrefix, `arxiv`/`arxivid` fields, "arXiv:ID" in

@@ -10,6 +10,10 @@ Mapping: TI/T1 (then CT/ST) title, AB/N2 abstract, AU/A1 authors ("Last, First[,
 `published`), UR/L2 links (an arXiv or HF paper URL gives the arXiv ID instead), DO an arXiv DOI,
 SN/AN/M1 or the journal "arXiv:ID" labels. Notes (N1), keywords and M3 are not paper text and
 are ignored. Zotero's rich-text tags (`<i>`, `<sup>`) are removed from titles.
+
+rispy (which the tests use to check readq's RIS export) would give the same records as dicts
+of tag names; the mapping to papers, the cut-off record and the tag stripping are readq's own
+either way, so the import reads the lines itself rather than add a runtime dependency.
 """
 
 from __future__ import annotations
