@@ -233,3 +233,26 @@ def test_a_grown_log_is_folded_into_the_snapshot_and_still_converges(tmp_path: P
     got = {p["id"]: p for p in json.loads(ok(b, "list", "--json").stdout)}
     assert got[x]["status"] == "to-read" and got[z]["status"] == "skipped"
     assert not any(s["file"] == "sync" for p in got.values() for s in p["sources"])  # none re-imported bare
+
+
+def test_a_sync_killed_before_its_cursor_is_saved_adds_no_bare_sightings(tmp_path: Path) -> None:
+    """The cursor (what was applied) is saved after the library is changed and the replica cached
+    (and, when the log is compacted, after that too); a kill in between leaves an older cursor next
+    to a cache whose paper records are slim. The next sync must still converge, and must not
+    import a slim record again (that would add a bare "sync" sighting on one device only)."""
+    a, b, _ = two_devices(tmp_path)
+    folder = tmp_path / "shared"
+    ok(a, "sync", "--dir", str(folder))
+    ok(b, "sync", "--dir", str(folder))
+    ok(a, "sync")
+    ok(b, "import", str(SAMPLES[1]))  # papers a has too, sighted again on b
+    ok(b, "sync")
+    cursor = a / "sync-cursor.json"
+    before = cursor.read_bytes()
+    ok(a, "sync")  # applies b's sightings, caches the replica, saves the cursor
+    cursor.write_bytes(before)  # ... as if killed before the cursor was saved
+    ok(a, "sync")
+    ok(b, "sync")
+    got = json.loads(ok(a, "list", "--json").stdout)
+    assert not any(s["file"] == "sync" for p in got for s in p["sources"])
+    assert exported(a) == exported(b)

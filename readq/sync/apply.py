@@ -92,7 +92,11 @@ def reconcile(lib: Library, replica: Replica, since: dict[str, str] | None = Non
     if any(records[cid].get("slim") for cid in missing if cid not in local):
         return None
     if missing:
-        entries = [e for cid in missing for e in entries_of(records[cid])]
+        # A slim record (from the cache) is of a paper already applied: a library that has it has
+        # its sightings too. Ingesting it again would add a bare "sync" sighting, which is what
+        # happened when a sync was killed after applying but before saving its cursor.
+        entries = [e for cid in missing if not (cid in local and records[cid].get("slim"))
+                   for e in entries_of(records[cid])]
         report = lib.ingest(entries, synced=True)
         out.papers = report.new
         for cid in (c for c in missing if c not in local):
