@@ -320,3 +320,15 @@ def test_outline_properties_as_in_logseq() -> None:
     assert [(e.arxiv_id, e.authors) for e in result.entries] == [
         ("2406.01234", ("J. Smith", "K. Lee")), ("2406.04321", ("A. Kumar", "B. Chen"))]
     assert result.entries[0].abstract.startswith("We present")
+
+
+@pytest.mark.parametrize("seed", ["000_*.txt", "001_*.txt", "004_*.txt"])
+def test_a_digest_with_a_blank_line_after_every_line(seed: str) -> None:
+    """Pasted into an editor that makes every line a paragraph (and exported again): the org line
+    of a metadata block is a blank line away from its "·"."""
+    path = sorted(ROOT.joinpath("sample_digests").glob(seed))[0]
+    plain = parse_bytes(path.read_bytes(), source=path.name, today=TODAY)
+    spaced = "\n\n".join(ln for ln in path.read_text(encoding="utf-8").split("\n") if ln.strip())
+    result = parse_bytes(spaced.encode(), source="s.txt", today=TODAY)
+    fields = lambda e: (e.title, e.abstract, e.authors_count, e.org, e.published, e.upvotes)  # noqa: E731
+    assert [fields(e) for e in result.entries] == [fields(e) for e in plain.entries]

@@ -313,6 +313,10 @@ def _pair(units: list[Unit], memo: _Meta, ctx: Context) -> list[Draft]:
             _apply_meta(cur, lines, memo, ctx)
             expect = "title"
             continue
+        if (cur is not None and cur.abstract and not cur.has_meta and idx < last and len(text) <= 80
+                and (nxt := units[idx + 1][2]) is not None and nxt[0][1] in meta.SEPARATORS and not _is_chrome(text)):
+            cur.org = meta.org_display_name(text)  # the org line, a blank line away from its "·"
+            continue
         if expect == "abstract" and cur is not None:
             title_without_abstract = False
             if idx < last and title_like(text):
