@@ -24,6 +24,7 @@ LAYOUTS = {
     "hf-cards": "Hugging Face listing copied as text, cards without abstracts",
     "hf-paper": "one Hugging Face paper page copied as text",
     "hf-items": "a Hugging Face collection, organisation or user page copied as text (\"Paper • ID\" items)",
+    "hf-flat": "Hugging Face listing cards flattened to one line each (\"Submitted by USER VOTES TITLE · N authors\")",
     "markdown": "Markdown capture (web clipper, note app or converter)",
     "html": "saved HTML page",
     "arxiv-listing": "arXiv listing (Title:/Authors:/Abstract: fields)",

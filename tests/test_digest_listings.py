@@ -9,6 +9,7 @@ and "Title:"-labelled records. Two files are not paper lists and must give no pa
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -332,3 +333,21 @@ def test_a_digest_with_a_blank_line_after_every_line(seed: str) -> None:
     result = parse_bytes(spaced.encode(), source="s.txt", today=TODAY)
     fields = lambda e: (e.title, e.abstract, e.authors_count, e.org, e.published, e.upvotes)  # noqa: E731
     assert [fields(e) for e in result.entries] == [fields(e) for e in plain.entries]
+
+
+def test_cards_flattened_by_a_text_extractor() -> None:
+    """trafilatura 2.3.1 (`favor_recall`, Markdown) over the saved daily page of tests/data/captures:
+    each card it kept is one line; the card naming an organisation cannot be split and is skipped
+    with a warning, never imported under a wrong title."""
+    daily = json.loads((ROOT / "tests" / "data" / "captures" / "hf_daily_2026-04-16.expected.json").read_text())
+    want = {w["title"]: w for w in daily.values()}
+    result = parse("hf_daily_trafilatura.md")
+    assert result.layout == "hf-flat" and len(result.entries) == 6
+    for e in result.entries:
+        assert (e.authors_count, e.upvotes) == (want[e.title]["authors_count"], want[e.title]["upvotes"])
+    assert any("cannot be told apart" in w.message for w in result.warnings)
+
+
+def test_heading_marks_read_as_text_are_not_kept_in_a_title() -> None:
+    result = parse("hf_daily_trafilatura_text.txt")  # trafilatura's plain text keeps "### "
+    assert [e.title for e in result.entries] == ["Magic 1-For-1: Generating One Minute Video Clips within One Minute"]

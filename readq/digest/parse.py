@@ -11,8 +11,9 @@ import datetime as _dt
 import re
 
 from readq.digest import (
-    arxiv, bibtex, bylines, csv_papers, dates, hf_cards, hf_items, hf_paper, hf_text, hf_trending, html, json_papers,
-    linklist, lynx, markdown, mime, printed, records, ris, sniff, xml_feeds,
+    arxiv, bibtex, bylines, csv_papers, dates, hf_cards, hf_flat, hf_items, hf_paper, hf_text,
+    hf_trending, html, json_papers, linklist, lynx, markdown, mime, printed, records, ris, sniff,
+    xml_feeds,
 )
 from readq.digest.context import Context
 from readq.digest.decode import decode_with_codec, dedent, normalize_newlines, unquote
@@ -74,10 +75,11 @@ def _dispatch(text: str, ctx: Context) -> tuple[list[Entry], str]:
         entries, layout = hf_paper.parse(text, ctx)
         if entries:
             return entries, layout
-    if hf_items.looks_like(text) and "](" not in text[: hf_items.SAMPLE]:  # a collection copied as text
-        entries, layout = hf_items.parse(text.split("\n"), ctx)
-        if entries:
-            return entries, layout
+    for cards in (hf_items, hf_flat):  # a collection copied as text; cards flattened to one line each
+        if cards.looks_like(text) and "](" not in text[: cards.SAMPLE]:
+            entries, layout = cards.parse(text.split("\n"), ctx)
+            if entries:
+                return entries, layout
     first = _first_line(text, 50)
     if is_furniture(first):  # HF page text starts with its chrome: never arXiv
         if sniff.is_markdown(text) and sniff.has_headings(text):  # a page converted to Markdown, links dropped
@@ -128,8 +130,15 @@ def _maybe_markup(title: str) -> bool:
     return "](" in title or "][" in title or title[:2] == "![" or title[:4].lower() in ("http", "www.")
 
 
+_HEADING_MARKS = re.compile(r"#{1,6}[ \t]+(?=\S)")
+
+
 def real_titles(entries: list[Entry], ctx: Context) -> list[Entry]:
-    """Every layout's papers pass one last check: no title is empty, a URL, an image or link markup."""
+    """Every layout's papers pass one last check: no title is empty, a URL, an image or link
+    markup; a Markdown heading's marks left on a title read as text ("### Title") are removed."""
+    if any(e.title[:1] == "#" for e in entries):
+        entries = [dataclasses.replace(e, title=_HEADING_MARKS.sub("", e.title, count=1))
+                   if _HEADING_MARKS.match(e.title) else e for e in entries]
     kept = [e for e in entries if e.title and (not _maybe_markup(e.title) or NOT_A_TITLE.search(e.title) is None)]
     if len(kept) != len(entries):
         for e in entries:
