@@ -351,3 +351,14 @@ def test_cards_flattened_by_a_text_extractor() -> None:
 def test_heading_marks_read_as_text_are_not_kept_in_a_title() -> None:
     result = parse("hf_daily_trafilatura_text.txt")  # trafilatura's plain text keeps "### "
     assert [e.title for e in result.entries] == ["Magic 1-For-1: Generating One Minute Video Clips within One Minute"]
+
+
+def test_a_short_last_abstract_line_before_a_separated_metadata_block_stays_in_the_abstract() -> None:
+    text = ("Daily Papers\n\nA Paper Title Here\n\nThis is the abstract of the paper. It has sentences and is long "
+            "enough to be an abstract for sure, yes indeed it is.\n\nCode: https://github.com/x/y\n\n·\nFeb 20, 2026\n\n"
+            "Second Paper Title\n\nAnother abstract that is long enough to be an abstract, with two sentences. Here is "
+            "the second one.\n\n  • 3 authors\n·\nFeb 21, 2026\n")
+    entries = parse_bytes(text.encode(), source="x.txt", today=dt.date(2026, 3, 1)).entries
+    assert [e.title for e in entries] == ["A Paper Title Here", "Second Paper Title"]
+    assert entries[0].abstract.endswith("Code: https://github.com/x/y") and entries[0].org is None
+    assert entries[0].links == ("https://github.com/x/y",)

@@ -36,9 +36,10 @@ def _plain_line(s: str) -> bool:
     return not (is_furniture(s) or meta.is_meta_line(s, TODAY) or dates.parse_date(s, TODAY) or s.startswith("Subscribe"))
 
 
-# A title that is link or image markup is refused by every layout (`parse.NOT_A_TITLE`).
+# A title that is link or image markup is refused by every layout (`parse.NOT_A_TITLE`); one that
+# opens with Markdown heading marks ("# 0") is read as a heading, its marks dropped (`parse.real_titles`).
 TITLES = st.lists(_WORD, min_size=1, max_size=10).map(" ".join).filter(
-    lambda t: len(t) <= 200 and _plain_line(t) and NOT_A_TITLE.search(t) is None
+    lambda t: len(t) <= 200 and _plain_line(t) and NOT_A_TITLE.search(t) is None and not t.startswith("#")
 )
 ABSTRACTS = st.lists(st.one_of(_WORD, _WORD, _WORD, _URL), min_size=1, max_size=25).map(" ".join).filter(_plain_line)
 

@@ -315,7 +315,10 @@ def _pair(units: list[Unit], memo: _Meta, ctx: Context) -> list[Draft]:
             continue
         if (cur is not None and cur.abstract and not cur.has_meta and idx < last and len(text) <= 80
                 and (nxt := units[idx + 1][2]) is not None and nxt[0][1] in meta.SEPARATORS and not _is_chrome(text)):
-            cur.org = meta.org_display_name(text)  # the org line, a blank line away from its "·"
+            if "://" in text or text[-1:] in ".!?:;":  # the abstract's last line ("Code: https://…")
+                cur.abstract.append(text)
+            else:  # the org line, a blank line away from its "·"
+                cur.org = meta.org_display_name(text)
             continue
         if expect == "abstract" and cur is not None:
             title_without_abstract = False
