@@ -85,6 +85,8 @@ def unquote(text: str) -> str | None:
     behind ">" quote marks, the quoted lines lose one level of them (repeated for nested quotes)
     and the others (the mail's headers, "On ... wrote:", the reply) become blank lines, so line
     numbers still point into the file; None when the text is not quoted."""
+    if text[:1] != ">" and ">" not in text[:2000]:
+        return None
     lines = [ln for ln in text[:_QUOTE_SAMPLE].split("\n") if ln.strip()]
     if len(lines) < 10 or sum(1 for ln in lines if ln.lstrip().startswith(">")) < 0.6 * len(lines):
         return None
@@ -100,6 +102,8 @@ _INDENT = re.compile(r"^(?: {4,}|\t)", re.MULTILINE)
 def dedent(text: str) -> str | None:
     """A page whose body a converter indented as one code block (4 spaces or a tab before most
     lines): those lines lose the indentation most of them share; None when the text is not so."""
+    if text[:1] not in " \t" and "\n    " not in text[:2000]:
+        return None
     sample = [ln for ln in text[:_QUOTE_SAMPLE].split("\n") if ln.strip()]
     indented = [ln for ln in sample if ln.startswith(("    ", "\t"))]
     if len(sample) < 10 or len(indented) < 0.8 * len(sample):

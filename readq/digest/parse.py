@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import re
+from collections.abc import Callable
 
 from readq.digest import (
     arxiv, bibtex, bylines, csv_papers, dates, hf_cards, hf_flat, hf_items, hf_paper, hf_text,
@@ -81,11 +82,7 @@ def _dispatch(text: str, ctx: Context) -> tuple[list[Entry], str]:
             if entries:
                 return entries, layout
     first = _first_line(text, 50)
-    if is_furniture(first):  # HF page text starts with its chrome: never arXiv
-        if sniff.is_markdown(text) and sniff.has_headings(text):  # a page converted to Markdown, links dropped
-            entries, layout = markdown.parse(text.split("\n"), ctx)
-            if entries:
-                return entries, layout
+    if is_furniture(first):  # HF page text starts with its chrome: never Markdown or arXiv
         if sniff.is_hf_trending(text):
             entries, layout = hf_trending.parse(text.split("\n"), ctx)
             if entries:
@@ -149,6 +146,16 @@ def real_titles(entries: list[Entry], ctx: Context) -> list[Entry]:
     return kept
 
 
+# What a saving tool wrapped the page in, undone before the layout is sniffed: each returns the
+# text unwrapped (line numbers kept) or None after a cheap look, so a plain digest pays nothing.
+_UNWRAPS: tuple[tuple[Callable[[str], str | None], str], ...] = (
+    (unquote, "e-mail quote marks (>) removed"),
+    (dedent, "indented text (a code block) read without its indentation"),
+    (printed.strip_page_furniture, "a printed page: running headers, footers and page breaks removed"),
+    (lynx.to_markdown, "a text-browser dump (lynx -dump): numbered links resolved"),
+)
+
+
 def parse_text(text: str, *, source: str, today: _dt.date, unsafe: bool | None = None) -> ParseResult:
     """Parse one digest's text; layouts are sniffed. Never raises.
 
@@ -163,22 +170,11 @@ def parse_text(text: str, *, source: str, today: _dt.date, unsafe: bool | None =
             text = clean(text)
         if text.startswith("\ufeff"):
             text = text[1:]
-        unquoted = unquote(text) if text[:1] in ">" or ">" in text[:2000] else None
-        if unquoted is not None:
-            text = unquoted
-            ctx.note("e-mail quote marks (>) removed")
-        flush = dedent(text) if text[:1] in " \t" or "\n    " in text[:2000] else None
-        if flush is not None:
-            text = flush
-            ctx.note("indented text (a code block) read without its indentation")
-        unpaged = printed.strip_page_furniture(text) if printed.might_be_printed(text) else None
-        if unpaged is not None:
-            text = unpaged
-            ctx.note("a printed page: running headers, footers and page breaks removed")
-        dumped = lynx.to_markdown(text)
-        if dumped is not None:
-            text = dumped
-            ctx.note("a text-browser dump (lynx -dump): numbered links resolved")
+        for unwrap, note in _UNWRAPS:
+            unwrapped = unwrap(text)
+            if unwrapped is not None:
+                text = unwrapped
+                ctx.note(note)
         entries, layout = _dispatch(text, ctx)
         entries = real_titles(entries, ctx)
     except Exception as exc:  # noqa: BLE001 - a parser bug must not abort an import

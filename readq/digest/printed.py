@@ -44,7 +44,7 @@ def might_be_printed(text: str) -> bool:
 def strip_page_furniture(text: str) -> str | None:
     """`text` without the running headers and footers of a printed page, or None when it shows no
     page breaks (fewer than two footers with the same page count, and no form feed)."""
-    if "/" not in text and "\f" not in text and "Page" not in text:
+    if not might_be_printed(text):
         return None
     lines = text.split("\n")
     feeds = {i for i, ln in enumerate(lines) if "\f" in ln}
